@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "IDL Wiki curation"
+admin.site.site_title = "IDL Wiki admin"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("", include("library.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,41 @@
+"""Site-wide pages: the dashboard and everything under one tag."""
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from library.models import LogEntry, Reference
+
+from .access import public_read
+
+
+def top_tags(limit=30):
+    """Tags by how often they are used anywhere; one query."""
+    return Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("-uses", "name")[:limit]
+
+
+@public_read
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "recent_log": LogEntry.objects.with_list_data()[:12],
+            "new_references": Reference.objects.with_list_data()[:8],
+            "tags": top_tags(),
+        },
+    )
+
+
+@public_read
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    return render(
+        request,
+        "tag_detail.html",
+        {
+            "tag": tag,
+            "references": Reference.objects.with_list_data().filter(tags=tag)[:100],
+            "log_entries": LogEntry.objects.with_list_data().filter(tags=tag)[:100],
+        },
+    )

@@ -1,0 +1,105 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.shortcuts import render
+
+from .models import LogEntry, Reference
+from .services import merge_references
+
+
+class LogEntryInline(admin.TabularInline):
+    model = LogEntry
+    fields = ["read_on", "reader", "logged_title"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reference)
+class ReferenceAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "published", "added_by", "times_read", "tag_list", "created"]
+    list_filter = ["kind", "created", ("added_by", admin.RelatedOnlyFieldListFilter), "tags"]
+    search_fields = ["title", "authors", "url", "affiliation", "venue"]
+    date_hierarchy = "created"
+    readonly_fields = ["identity", "created", "updated"]
+    autocomplete_fields = ["added_by"]
+    inlines = [LogEntryInline]
+    actions = ["merge_selected"]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "url", "tags"]}),
+        ("Publication", {"fields": ["authors", "affiliation", "published", "venue"]}),
+        ("Summary", {"fields": ["summary"]}),
+        ("Bookkeeping", {"fields": ["identity", "added_by", "created", "updated"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("added_by")
+            .prefetch_related("tags")
+            .annotate(n_entries=Count("log_entries"))
+        )
+
+    @admin.display(description="Read", ordering="n_entries")
+    def times_read(self, obj):
+        return obj.n_entries
+
+    @admin.display(description="Tags")
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.added_by is None:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Merge selected references…", permissions=["delete"])
+    def merge_selected(self, request, queryset):
+        references = list(queryset.order_by("created", "pk"))
+        if len(references) < 2:
+            self.message_user(request, "Select at least two references to merge.", messages.WARNING)
+            return None
+        survivor_pk = request.POST.get("survivor")
+        if "confirm" in request.POST and survivor_pk:
+            survivor = next((r for r in references if str(r.pk) == survivor_pk), None)
+            if survivor is None:
+                self.message_user(request, "Choose one of the selected references to keep.", messages.ERROR)
+                return None
+            merged = merge_references(survivor, references)
+            self.message_user(
+                request, f"Merged {len(references) - 1} reference(s) into “{merged}”.", messages.SUCCESS
+            )
+            return None
+        return render(
+            request,
+            "admin/library/merge_references.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge references",
+                "references": references,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    list_display = ["read_on", "reader", "reference", "logged_title", "tag_list"]
+    list_filter = ["read_on", ("reader", admin.RelatedOnlyFieldListFilter), "reference__kind", "tags"]
+    search_fields = ["reference__title", "logged_title", "notes", "reader__username"]
+    date_hierarchy = "read_on"
+    autocomplete_fields = ["reference", "reader"]
+    list_select_related = ["reader", "reference"]
+    readonly_fields = ["created", "updated"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="Tags")
+    def tag_list(self, obj):
+        return ", ".join(tag.name for tag in obj.tags.all())

@@ -1,0 +1,64 @@
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from .models import Kind, LogEntry, Reference
+
+
+def text_query(queryset, fields, value):
+    """Every word must appear in one of the fields (a first, portable text search)."""
+    for word in value.split()[:10]:
+        condition = Q()
+        for field in fields:
+            condition |= Q(**{f"{field}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+class ReferenceFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Text", method="filter_text")
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
+    tag = django_filters.CharFilter(field_name="tags__slug", label="Tag", distinct=True)
+    year = django_filters.NumberFilter(field_name="published__year", label="Year")
+    added_by = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        empty_label="Anyone",
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("created", "added"), ("published", "published"), ("title", "title")),
+        field_labels={"-added": "Newest added", "-published": "Newest published", "title": "Title"},
+        label="Sort",
+        empty_label="Newest added",
+    )
+
+    class Meta:
+        model = Reference
+        fields = ["q", "kind", "tag", "year", "added_by"]
+
+    def filter_text(self, queryset, name, value):
+        return text_query(queryset, ["title", "authors", "summary", "affiliation"], value)
+
+
+class LogEntryFilter(django_filters.FilterSet):
+    reader = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        to_field_name="username",
+        empty_label="Everyone",
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="reference__kind", choices=Kind.choices, empty_label="Any kind"
+    )
+    tag = django_filters.CharFilter(field_name="tags__slug", label="Tag", distinct=True)
+    after = django_filters.DateFilter(
+        field_name="read_on", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before = django_filters.DateFilter(
+        field_name="read_on", lookup_expr="lte", label="To", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["reader", "kind", "tag", "after", "before"]
+

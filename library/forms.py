@@ -1,0 +1,117 @@
+from django import forms
+from django.utils import timezone
+
+from .models import Kind, LogEntry, Reference, validate_reference_url
+from .services import find_reference, resolve_reference
+
+
+class ReferenceForm(forms.ModelForm):
+    class Meta:
+        model = Reference
+        fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue", "summary", "tags"]
+        widgets = {
+            "published": forms.DateInput(attrs={"type": "date"}),
+            "authors": forms.Textarea(attrs={"rows": 2}),
+            "summary": forms.Textarea(attrs={"rows": 8}),
+        }
+        help_texts = {"tags": "Comma-separated, e.g. interpretability, sparse autoencoders."}
+
+    def duplicate(self):
+        """An existing reference this form would duplicate (same arXiv id, url or title)."""
+        data = self.cleaned_data
+        existing = find_reference(data.get("url", ""), data.get("title", ""))
+        if existing and existing.pk != self.instance.pk:
+            return existing
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        # Adding a duplicate redirects to the original (see the view); editing one into a
+        # duplicate is refused here, since that is a merge, which curators do.
+        if self.instance.pk and not self.errors and (other := self.duplicate()):
+            raise forms.ValidationError(
+                "“%(title)s” (#%(pk)s) already has this link or title. Ask a curator to merge them.",
+                params={"title": other.title, "pk": other.pk},
+                code="duplicate",
+            )
+        return cleaned
+
+
+class LogEntryForm(forms.ModelForm):
+    """Log a reading: of a reference already chosen, or of one named here by title and link.
+
+    The instance must carry its reader (the view sets it), so duplicates can be caught here.
+    """
+
+    reference = forms.ModelChoiceField(
+        queryset=Reference.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    title = forms.CharField(
+        max_length=500, required=False, help_text="Matched to the library by link, then by title."
+    )
+    url = forms.CharField(
+        label="URL", max_length=1000, required=False, validators=[validate_reference_url]
+    )
+    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.PAPER)
+
+    class Meta:
+        model = LogEntry
+        fields = ["reference", "read_on", "notes", "tags"]
+        widgets = {
+            "read_on": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    field_order = ["reference", "title", "url", "kind", "read_on", "notes", "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reference_created = False
+        if not self.instance.pk:
+            self.fields["read_on"].initial = timezone.localdate
+            if self.data.get("reference") or self.initial.get("reference"):
+                # The reference is chosen: only a different title as logged is asked for.
+                del self.fields["url"], self.fields["kind"]
+                self.fields["title"].label = "Title as logged"
+                self.fields["title"].help_text = "Only if what you read has its own title, e.g. “(Lectures 9-13)”."
+        else:
+            # Editing keeps the reference; the title field edits the title as logged.
+            del self.fields["url"], self.fields["kind"], self.fields["reference"]
+            self.fields["title"].initial = self.instance.display_title
+            self.fields["title"].help_text = "The title as you logged it."
+
+    def clean(self):
+        cleaned = super().clean()
+        title = cleaned.get("title", "").strip()
+        reference = self.instance.reference if self.instance.pk else cleaned.get("reference")
+        if reference is None:
+            if not title:
+                self.add_error("title", "Name what you read: a title (and a link if it has one).")
+                return cleaned
+            reference = find_reference(cleaned.get("url", ""), title)
+        self.logged_title = title if reference is None or title != reference.title else ""
+        if reference is not None and cleaned.get("read_on"):
+            twins = LogEntry.objects.filter(
+                reader=self.instance.reader,
+                reference=reference,
+                read_on=cleaned["read_on"],
+                logged_title=self.logged_title,
+            ).exclude(pk=self.instance.pk)
+            if twins.exists():
+                self.add_error(None, f"You already logged “{reference}” on that day.")
+        return cleaned
+
+    def save(self, commit=True):
+        entry = super().save(commit=False)
+        if not entry.pk and entry.reference_id is None:
+            entry.reference, self.reference_created = resolve_reference(
+                url=self.cleaned_data["url"],
+                title=self.cleaned_data["title"].strip(),
+                kind=self.cleaned_data["kind"],
+                added_by=entry.reader,
+            )
+        entry.logged_title = self.logged_title
+        if commit:
+            entry.save()
+            self.save_m2m()
+        return entry

@@ -1,0 +1,51 @@
+"""How the library recognises the same reference under different urls and titles."""
+
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+# New-style (1706.03762, with optional version) and old-style (hep-th/9901001) arXiv ids.
+ARXIV_RE = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/"
+    r"(?P<id>\d{4}\.\d{4,5}|[a-z][a-z.-]*/\d{7})(?:v\d+)?(?:\.pdf)?/?(?:[?#].*)?$",
+    re.IGNORECASE,
+)
+TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|ref|ref_src)$")
+
+
+def arxiv_id(url):
+    """The arXiv identifier in an abs/pdf/html url, without its version; else None."""
+    match = ARXIV_RE.search(url or "")
+    return match.group("id").lower() if match else None
+
+
+def normalize_url(url):
+    """A canonical form for comparing urls: no scheme, www, fragment, tracking or trailing slash."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
+        # Repo-relative paths such as ./projects/fnn: compare without the leading ./ and slash.
+        return "path:" + re.sub(r"^(\./)+", "", url).strip("/")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host = f"{host}:{parts.port}"
+    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)))
+    path = parts.path.rstrip("/")
+    return f"{host}{path}" + (f"?{query}" if query else "")
+
+
+def identity_key(url):
+    """One reference per identity: its arXiv id when it has one, else its normalized url."""
+    found = arxiv_id(url)
+    if found:
+        return f"arxiv:{found}"
+    return normalize_url(url)
+
+
+def normalize_title(title):
+    """Case-, accent- and punctuation-blind form of a title, for matching."""
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.findall(r"\w+", text))

@@ -1,0 +1,194 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+
+from .identity import identity_key, normalize_title
+from .rendering import render_markdown
+
+
+class Kind(models.TextChoices):
+    """The six icons of the team's reading-log legend."""
+
+    PAPER = "paper", "Paper"
+    POST = "post", "Blog post / project page"
+    BOOK = "book", "Book"
+    RESOURCE = "resource", "Course / broad resource"
+    CODE = "code", "Code / experiment"
+    VIDEO = "video", "Video"
+
+
+KIND_ICONS = {
+    Kind.PAPER: "📜",
+    Kind.POST: "📰",
+    Kind.BOOK: "📖",
+    Kind.RESOURCE: "🌐",
+    Kind.CODE: "🧪",
+    Kind.VIDEO: "📺",
+}
+
+
+def validate_reference_url(value):
+    """http(s) links, or repo-relative paths such as ./projects/fnn; nothing else."""
+    lowered = value.strip().lower()
+    if lowered.startswith(("http://", "https://", "./", "../", "/")):
+        return
+    raise ValidationError(
+        "Enter an http(s) link or a relative path such as ./projects/fnn.", code="invalid_url"
+    )
+
+
+class ReferenceQuerySet(models.QuerySet):
+    def with_list_data(self):
+        return self.select_related("added_by").prefetch_related("tags")
+
+    def matching(self, url="", title=""):
+        """References that are the same as (url, title): same identity, else same title."""
+        key = identity_key(url)
+        title_key = normalize_title(title)
+        condition = Q(pk__in=[])
+        if key:
+            condition |= Q(identity=key)
+        if title_key:
+            condition |= Q(title_key=title_key)
+        return self.filter(condition)
+
+
+class Reference(models.Model):
+    kind = models.CharField(max_length=16, choices=Kind, default=Kind.PAPER)
+    title = models.CharField(max_length=500)
+    url = models.CharField(
+        "URL",
+        max_length=1000,
+        blank=True,
+        validators=[validate_reference_url],
+        help_text="An http(s) link or a repo-relative path such as ./projects/fnn. May be empty.",
+    )
+    authors = models.TextField(
+        blank=True, help_text="As written in the paper, with equal-contribution marks (*) kept."
+    )
+    affiliation = models.CharField(max_length=500, blank=True)
+    published = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True, help_text="Conference or journal, if any.")
+    summary = models.TextField(blank=True, help_text="Markdown; $…$ for math.")
+    summary_html = models.TextField(blank=True, editable=False)
+    identity = models.CharField(
+        max_length=1000,
+        blank=True,
+        editable=False,
+        help_text="arXiv id or normalized url; two references never share one.",
+    )
+    title_key = models.CharField(max_length=500, editable=False, db_index=True)
+    tags = TaggableManager(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="references_added",
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["identity"],
+                condition=~Q(identity=""),
+                name="unique_reference_identity",
+                violation_error_message="A reference with this link is already in the library.",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="reference_has_title"),
+        ]
+        indexes = [
+            models.Index(fields=["kind", "-created"]),
+            models.Index(fields=["published"]),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("library:detail", args=[self.pk])
+
+    @property
+    def icon(self):
+        return KIND_ICONS.get(self.kind, "")
+
+    @property
+    def is_external(self):
+        return self.url.lower().startswith(("http://", "https://"))
+
+    def save(self, *args, **kwargs):
+        self.url = self.url.strip()
+        self.title = self.title.strip()
+        self.identity = identity_key(self.url)
+        self.title_key = normalize_title(self.title)
+        self.summary_html = render_markdown(self.summary)
+        super().save(*args, **kwargs)
+
+
+class LogEntryQuerySet(models.QuerySet):
+    def with_list_data(self):
+        return self.select_related("reference", "reader").prefetch_related("tags")
+
+
+class LogEntry(models.Model):
+    """One member read one reference on one day."""
+
+    reference = models.ForeignKey(
+        Reference,
+        on_delete=models.PROTECT,
+        related_name="log_entries",
+        help_text="Merge references instead of deleting one that has been read.",
+    )
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="log_entries"
+    )
+    read_on = models.DateField("read on")
+    logged_title = models.CharField(
+        "title as logged",
+        max_length=500,
+        blank=True,
+        help_text="Kept when it differs from the reference's title, e.g. “(Lectures 9-13)”.",
+    )
+    notes = models.TextField(blank=True, help_text="Markdown; nested points and $…$ math welcome.")
+    notes_html = models.TextField(blank=True, editable=False)
+    tags = TaggableManager(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = LogEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-read_on", "id"]
+        verbose_name_plural = "log entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reader", "reference", "read_on", "logged_title"],
+                name="unique_log_entry",
+                violation_error_message="You already logged this reference on that day.",
+            )
+        ]
+        indexes = [models.Index(fields=["-read_on", "id"]), models.Index(fields=["reader", "-read_on"])]
+
+    def __str__(self):
+        return f"{self.read_on:%m/%d/%Y} {self.reader}: {self.display_title}"
+
+    def get_absolute_url(self):
+        return f"{self.reference.get_absolute_url()}#log-{self.pk}"
+
+    @property
+    def display_title(self):
+        return self.logged_title or self.reference.title
+
+    def save(self, *args, **kwargs):
+        if self.logged_title.strip() == self.reference.title:
+            self.logged_title = ""
+        self.notes_html = render_markdown(self.notes)
+        super().save(*args, **kwargs)

@@ -1,0 +1,103 @@
+"""Markdown to safe HTML, the one place user text becomes markup.
+
+Raw HTML in the source is shown as text (the markdown HTML parsers are switched off), `$…$`
+and `$$…$$` become MathML on the server, and the result passes an allow-list sanitizer
+(nh3, the Ammonia bindings) before it is stored or shown.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+
+import markdown
+import nh3
+from latex2mathml.converter import convert as latex_to_mathml
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+MATHML_TAGS = {
+    "math", "annotation", "semantics", "menclose", "merror", "mfrac", "mi", "mmultiscripts",
+    "mn", "mo", "mover", "mpadded", "mphantom", "mprescripts", "mroot", "mrow", "ms", "mspace",
+    "msqrt", "mstyle", "msub", "msubsup", "msup", "mtable", "mtd", "mtext", "mtr", "munder",
+    "munderover", "none",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "span": {"class"},
+    "td": {"align"},
+    "th": {"align"},
+    "math": {"display", "xmlns"},
+    "annotation": {"encoding"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "form"},
+    "mi": {"mathvariant"},
+    "mstyle": {"displaystyle", "scriptlevel"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing"},
+    "mspace": {"width"},
+    "mfrac": {"linethickness"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+# Pandoc's rule, so prices ("$5 and $10") stay text: no space inside the dollars, no digit after.
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])(.+?)(?<![\s\\])\$(?![\d$])"
+DISPLAY_MATH = r"(?<!\\)\$\$(.+?)\$\$"
+
+
+class MathProcessor(InlineProcessor):
+    def __init__(self, pattern, md, display):
+        super().__init__(pattern, md)
+        self.display = display
+
+    def handleMatch(self, m, data):
+        source = m.group(1).strip()
+        try:
+            mathml = latex_to_mathml(source, display="block" if self.display else "inline")
+        except Exception:  # latex2mathml raises many kinds; any of them means "show the source"
+            code = etree.Element("code")
+            code.text = m.group(0)
+            return code, m.start(0), m.end(0)
+        return self.md.htmlStash.store(mathml), m.start(0), m.end(0)
+
+
+class SafeMarkdownExtension(Extension):
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        # Above backticks (190) would break code spans; just below, and above emphasis.
+        md.inlinePatterns.register(MathProcessor(DISPLAY_MATH, md, display=True), "math_display", 186)
+        md.inlinePatterns.register(MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)
+
+
+def render_markdown(text):
+    """Render user markdown to sanitized HTML; safe to mark safe in a template."""
+    if not text:
+        return ""
+    html = markdown.markdown(
+        text,
+        extensions=["fenced_code", "tables", "sane_lists", "nl2br", SafeMarkdownExtension()],
+        output_format="html",
+    )
+    return sanitize_html(html)
+
+
+def sanitize_html(html):
+    return nh3.clean(
+        html,
+        tags=HTML_TAGS | MATHML_TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow noopener",
+    )
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(html):
+    """The text of rendered HTML, for excerpts."""
+    return re.sub(r"\s+", " ", _TAG_RE.sub(" ", html)).strip()

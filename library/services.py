@@ -1,0 +1,68 @@
+"""Operations that touch several rows; called by views, admin actions and commands alike."""
+
+from django.db import transaction
+
+from .identity import identity_key
+from .models import LogEntry, Reference
+
+# Fields a merge copies from a duplicate when the survivor has them empty.
+FILLABLE_FIELDS = ("url", "authors", "affiliation", "published", "venue", "summary")
+
+
+def find_reference(url="", title=""):
+    """The reference that (url, title) names, if the library has it: identity first, then title."""
+    candidates = list(Reference.objects.matching(url, title)[:10])
+    key = identity_key(url)
+    for reference in candidates:
+        if key and reference.identity == key:
+            return reference
+    return candidates[0] if candidates else None
+
+
+@transaction.atomic
+def resolve_reference(*, url="", title="", kind, added_by):
+    """The library's reference for (url, title), created when it has none. Returns (ref, created)."""
+    existing = find_reference(url, title)
+    if existing:
+        return existing, False
+    reference = Reference.objects.create(url=url, title=title, kind=kind, added_by=added_by)
+    return reference, True
+
+
+@transaction.atomic
+def merge_references(survivor, duplicates):
+    """Fold duplicates into survivor: their log entries, tags and any field survivor lacks.
+
+    Nothing is lost: a log entry that would collide with one the survivor already has keeps
+    the duplicate's title as its logged title, and its notes are appended to the survivor's.
+    """
+    survivor = Reference.objects.select_for_update().get(pk=survivor.pk)
+    duplicates = [d for d in duplicates if d.pk != survivor.pk]
+    for duplicate in duplicates:
+        for field in FILLABLE_FIELDS:
+            if not getattr(survivor, field) and getattr(duplicate, field):
+                setattr(survivor, field, getattr(duplicate, field))
+        survivor.tags.add(*duplicate.tags.all())
+        for entry in duplicate.log_entries.all():
+            _move_log_entry(entry, survivor, duplicate)
+        # Deleted before the survivor saves, so a url it inherits no longer clashes.
+        duplicate.delete()
+    survivor.save()
+    return survivor
+
+
+def _move_log_entry(entry, survivor, duplicate):
+    logged_title = entry.logged_title or (duplicate.title if duplicate.title != survivor.title else "")
+    twin = LogEntry.objects.filter(
+        reader=entry.reader_id, reference=survivor, read_on=entry.read_on, logged_title=logged_title
+    ).first()
+    if twin is None:
+        entry.reference = survivor
+        entry.logged_title = logged_title
+        entry.save()
+        return
+    if entry.notes and entry.notes not in twin.notes:
+        twin.notes = f"{twin.notes}\n\n{entry.notes}".strip()
+    twin.tags.add(*entry.tags.all())
+    twin.save()
+    entry.delete()

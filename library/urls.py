@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "library"
+
+urlpatterns = [
+    path("library/", views.reference_list, name="list"),
+    path("library/add/", views.reference_add, name="add"),
+    path("library/<int:pk>/", views.reference_detail, name="detail"),
+    path("library/<int:pk>/edit/", views.reference_edit, name="edit"),
+    path("library/<int:pk>/delete/", views.reference_delete, name="delete"),
+    path("log/", views.log_list, name="log"),
+    path("log/add/", views.log_add, name="log_add"),
+    path("log/<int:pk>/edit/", views.log_edit, name="log_edit"),
+    path("log/<int:pk>/delete/", views.log_delete, name="log_delete"),
+]

@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, ProtectedError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from idlproject.access import public_read, staff_required
+
+from .filters import LogEntryFilter, ReferenceFilter
+from .forms import LogEntryForm, ReferenceForm
+from .models import LogEntry, Reference
+
+REFERENCES_PER_PAGE = 25
+LOG_ENTRIES_PER_PAGE = 50
+
+
+def paginate(request, queryset, per_page):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+@public_read
+def reference_list(request):
+    references = Reference.objects.with_list_data().annotate(times_read=Count("log_entries"))
+    filterset = ReferenceFilter(request.GET, queryset=references)
+    return render(
+        request,
+        "library/reference_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs, REFERENCES_PER_PAGE)},
+    )
+
+
+@public_read
+def reference_detail(request, pk):
+    reference = get_object_or_404(Reference.objects.with_list_data(), pk=pk)
+    entries = reference.log_entries.select_related("reader").prefetch_related("tags")
+    return render(request, "library/reference_detail.html", {"reference": reference, "entries": entries})
+
+
+@login_required
+def reference_add(request):
+    form = ReferenceForm(request.POST or None)
+    if form.is_valid():
+        if existing := form.duplicate():
+            messages.info(request, f"“{existing}” is already in the library, so nothing was added.")
+            return redirect(existing)
+        reference = form.save(commit=False)
+        reference.added_by = request.user
+        reference.save()
+        form.save_m2m()
+        messages.success(request, f"Added “{reference}”.")
+        return redirect(reference)
+    return render(request, "library/reference_form.html", {"form": form})
+
+
+@login_required
+def reference_edit(request, pk):
+    reference = get_object_or_404(Reference, pk=pk)
+    form = ReferenceForm(request.POST or None, instance=reference)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{reference}”.")
+        return redirect(reference)
+    return render(request, "library/reference_form.html", {"form": form, "reference": reference})
+
+
+@staff_required
+def reference_delete(request, pk):
+    reference = get_object_or_404(Reference, pk=pk)
+    if request.method == "POST":
+        try:
+            reference.delete()
+        except ProtectedError:
+            messages.error(
+                request, "It has been read, so it cannot be deleted; merge it into another in the admin."
+            )
+            return redirect(reference)
+        messages.success(request, f"Deleted “{reference}”.")
+        return redirect("library:list")
+    return render(request, "confirm_delete.html", {"object": reference, "cancel_url": reference.get_absolute_url()})
+
+
+@public_read
+def log_list(request):
+    filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.with_list_data())
+    return render(
+        request,
+        "library/log_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs, LOG_ENTRIES_PER_PAGE)},
+    )
+
+
+@login_required
+def log_add(request):
+    form = LogEntryForm(
+        request.POST or None,
+        instance=LogEntry(reader=request.user),
+        initial={"reference": request.GET.get("reference")},
+    )
+    if form.is_valid():
+        entry = form.save()
+        if form.reference_created:
+            messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
+        else:
+            messages.success(request, f"Logged “{entry.display_title}”.")
+        return redirect("library:log")
+    chosen = form["reference"].value() if "reference" in form.fields else None
+    reference = Reference.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+    return render(request, "library/log_form.html", {"form": form, "reference": reference})
+
+
+@login_required
+def log_edit(request, pk):
+    entry = get_object_or_404(LogEntry.objects.select_related("reference"), pk=pk, reader=request.user)
+    form = LogEntryForm(request.POST or None, instance=entry)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved your log entry.")
+        return redirect(entry)
+    return render(request, "library/log_form.html", {"form": form, "entry": entry, "reference": entry.reference})
+
+
+@staff_required
+@require_POST
+def log_delete(request, pk):
+    entry = get_object_or_404(LogEntry, pk=pk)
+    entry.delete()
+    messages.success(request, "Deleted the log entry.")
+    return redirect("library:log")
