@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class IdeasConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'ideas'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ideas"

@@ -11,7 +11,11 @@ from .access import public_read
 
 def top_tags(limit=30):
     """Tags by how often they are used anywhere; one query."""
-    return Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0).order_by("-uses", "name")[:limit]
+    return (
+        Tag.objects.annotate(uses=Count("taggit_taggeditem_items"))
+        .filter(uses__gt=0)
+        .order_by("-uses", "name")[:limit]
+    )
 
 
 @public_read

@@ -1,5 +1,4 @@
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.shortcuts import render
 
 from .models import LogEntry, Reference
@@ -41,12 +40,12 @@ class ReferenceAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("added_by")
             .prefetch_related("tags")
-            .annotate(n_entries=Count("log_entries"))
+            .with_times_read()
         )
 
-    @admin.display(description="Read", ordering="n_entries")
+    @admin.display(description="Read", ordering="times_read")
     def times_read(self, obj):
-        return obj.n_entries
+        return obj.times_read
 
     @admin.display(description="Tags")
     def tag_list(self, obj):

@@ -61,4 +61,3 @@ class LogEntryFilter(django_filters.FilterSet):
     class Meta:
         model = LogEntry
         fields = ["reader", "kind", "tag", "after", "before"]
-

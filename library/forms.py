@@ -49,9 +49,7 @@ class LogEntryForm(forms.ModelForm):
     title = forms.CharField(
         max_length=500, required=False, help_text="Matched to the library by link, then by title."
     )
-    url = forms.CharField(
-        label="URL", max_length=1000, required=False, validators=[validate_reference_url]
-    )
+    url = forms.CharField(label="URL", max_length=1000, required=False, validators=[validate_reference_url])
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.PAPER)
 
     class Meta:
@@ -73,7 +71,9 @@ class LogEntryForm(forms.ModelForm):
                 # The reference is chosen: only a different title as logged is asked for.
                 del self.fields["url"], self.fields["kind"]
                 self.fields["title"].label = "Title as logged"
-                self.fields["title"].help_text = "Only if what you read has its own title, e.g. “(Lectures 9-13)”."
+                self.fields[
+                    "title"
+                ].help_text = "Only if what you read has its own title, e.g. “(Lectures 9-13)”."
         else:
             # Editing keeps the reference; the title field edits the title as logged.
             del self.fields["url"], self.fields["kind"], self.fields["reference"]

@@ -32,7 +32,7 @@ def normalize_url(url):
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"
     query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query) if not TRACKING_PARAMS.match(k)))
-    path = parts.path.rstrip("/")
+    path = re.sub(r"/index\.html?$", "", parts.path).rstrip("/")
     return f"{host}{path}" + (f"?{query}" if query else "")
 
 

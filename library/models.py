@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.managers import TaggableManager
 
@@ -43,6 +44,17 @@ def validate_reference_url(value):
 class ReferenceQuerySet(models.QuerySet):
     def with_list_data(self):
         return self.select_related("added_by").prefetch_related("tags")
+
+    def with_times_read(self):
+        """Annotate how many log entries read each reference (a subquery: no GROUP BY on the list)."""
+        counts = (
+            LogEntry.objects.filter(reference=OuterRef("pk"))
+            .order_by()
+            .values("reference")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(times_read=Coalesce(Subquery(counts), 0))
 
     def matching(self, url="", title=""):
         """References that are the same as (url, title): same identity, else same title."""
@@ -113,6 +125,14 @@ class Reference(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.url = self.url.strip()
+        self.title = self.title.strip()
+        self.identity = identity_key(self.url)
+        self.title_key = normalize_title(self.title)
+        self.summary_html = render_markdown(self.summary)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("library:detail", args=[self.pk])
 
@@ -123,14 +143,6 @@ class Reference(models.Model):
     @property
     def is_external(self):
         return self.url.lower().startswith(("http://", "https://"))
-
-    def save(self, *args, **kwargs):
-        self.url = self.url.strip()
-        self.title = self.title.strip()
-        self.identity = identity_key(self.url)
-        self.title_key = normalize_title(self.title)
-        self.summary_html = render_markdown(self.summary)
-        super().save(*args, **kwargs)
 
 
 class LogEntryQuerySet(models.QuerySet):
@@ -147,9 +159,7 @@ class LogEntry(models.Model):
         related_name="log_entries",
         help_text="Merge references instead of deleting one that has been read.",
     )
-    reader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="log_entries"
-    )
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="log_entries")
     read_on = models.DateField("read on")
     logged_title = models.CharField(
         "title as logged",
@@ -180,15 +190,15 @@ class LogEntry(models.Model):
     def __str__(self):
         return f"{self.read_on:%m/%d/%Y} {self.reader}: {self.display_title}"
 
+    def save(self, *args, **kwargs):
+        if self.logged_title.strip() == self.reference.title:
+            self.logged_title = ""
+        self.notes_html = render_markdown(self.notes)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.reference.get_absolute_url()}#log-{self.pk}"
 
     @property
     def display_title(self):
         return self.logged_title or self.reference.title
-
-    def save(self, *args, **kwargs):
-        if self.logged_title.strip() == self.reference.title:
-            self.logged_title = ""
-        self.notes_html = render_markdown(self.notes)
-        super().save(*args, **kwargs)

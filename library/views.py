@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, ProtectedError
+from django.db.models import ProtectedError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -21,7 +21,7 @@ def paginate(request, queryset, per_page):
 
 @public_read
 def reference_list(request):
-    references = Reference.objects.with_list_data().annotate(times_read=Count("log_entries"))
+    references = Reference.objects.with_list_data().with_times_read()
     filterset = ReferenceFilter(request.GET, queryset=references)
     return render(
         request,
@@ -77,7 +77,9 @@ def reference_delete(request, pk):
             return redirect(reference)
         messages.success(request, f"Deleted “{reference}”.")
         return redirect("library:list")
-    return render(request, "confirm_delete.html", {"object": reference, "cancel_url": reference.get_absolute_url()})
+    return render(
+        request, "confirm_delete.html", {"object": reference, "cancel_url": reference.get_absolute_url()}
+    )
 
 
 @public_read
@@ -117,7 +119,9 @@ def log_edit(request, pk):
         form.save()
         messages.success(request, "Saved your log entry.")
         return redirect(entry)
-    return render(request, "library/log_form.html", {"form": form, "entry": entry, "reference": entry.reference})
+    return render(
+        request, "library/log_form.html", {"form": form, "entry": entry, "reference": entry.reference}
+    )
 
 
 @staff_required

@@ -1,0 +1,45 @@
+# The README's commands. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+DEV := DEBUG=1
+PG_URL ?= postgres://postgres@127.0.0.1:5432/idlwiki_ci
+
+.PHONY: install run test test-postgres lint format check-deploy ci clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(INSTALLED)
+
+## Serve the site at http://127.0.0.1:8000 with demo data (SQLite in ./db.sqlite3).
+run: install
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py demo_data
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+## The whole test suite (unit, page and browser tests) on the database DATABASE_URL names (SQLite by default).
+test: install
+	$(VENV)/bin/pytest
+
+## The same suite on the local PostgreSQL (a throw-away test database is created and dropped).
+test-postgres: install
+	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+ci: lint test test-postgres
+
+clean:
+	rm -rf $(VENV) staticfiles

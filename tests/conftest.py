@@ -1,0 +1,72 @@
+import itertools
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from library.models import Kind, LogEntry, Reference
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username=None, **extra):
+        username = username or f"user{next(_counter)}"
+        return get_user_model().objects.create_user(
+            username=username, email=f"{username}@example.com", password=PASSWORD, **extra
+        )
+
+    return make
+
+
+@pytest.fixture
+def member(make_user):
+    return make_user("member")
+
+
+@pytest.fixture
+def other_member(make_user):
+    return make_user("other")
+
+
+@pytest.fixture
+def curator(make_user):
+    return make_user("curator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def make_reference(db):
+    def make(title=None, url=None, **extra):
+        n = next(_counter)
+        return Reference.objects.create(
+            title=title or f"Paper number {n}",
+            url=f"https://arxiv.org/abs/2401.{n:05d}" if url is None else url,
+            kind=extra.pop("kind", Kind.PAPER),
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_entry(db, make_reference):
+    def make(reader, reference=None, **extra):
+        read_on = extra.pop("read_on", "2024-09-25")
+        extra["read_on"] = date.fromisoformat(read_on) if isinstance(read_on, str) else read_on
+        return LogEntry.objects.create(reader=reader, reference=reference or make_reference(), **extra)
+
+    return make
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
