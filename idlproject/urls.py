@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("", include("library.urls")),
+    path("ideas/", include("ideas.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
+from ideas.models import Comment, Idea, Status
 from library.models import LogEntry, Reference
 
 from .access import public_read
@@ -27,6 +28,13 @@ def home(request):
             "recent_log": LogEntry.objects.with_list_data()[:12],
             "new_references": Reference.objects.with_list_data()[:8],
             "tags": top_tags(),
+            "active_ideas": Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
+            .with_counts()
+            .prefetch_related("tags")
+            .order_by("-last_activity")[:6],
+            "latest_comments": Comment.objects.visible()
+            .select_related("author", "idea")
+            .order_by("-created")[:6],
         },
     )
 
@@ -41,5 +49,9 @@ def tag_detail(request, slug):
             "tag": tag,
             "references": Reference.objects.with_list_data().filter(tags=tag)[:100],
             "log_entries": LogEntry.objects.with_list_data().filter(tags=tag)[:100],
+            "ideas": Idea.objects.with_counts()
+            .select_related("proposer")
+            .prefetch_related("tags")
+            .filter(tags=tag),
         },
     )

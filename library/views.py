@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
 
-from .filters import LogEntryFilter, ReferenceFilter
+from .filters import LogEntryFilter, ReferenceFilter, text_query
 from .forms import LogEntryForm, ReferenceForm
 from .models import LogEntry, Reference
 
@@ -34,7 +35,27 @@ def reference_list(request):
 def reference_detail(request, pk):
     reference = get_object_or_404(Reference.objects.with_list_data(), pk=pk)
     entries = reference.log_entries.select_related("reader").prefetch_related("tags")
-    return render(request, "library/reference_detail.html", {"reference": reference, "entries": entries})
+    # The ideas app adds this reverse relation; library reads it without importing ideas.
+    citing = reference.idea_links.select_related("idea")
+    return render(
+        request,
+        "library/reference_detail.html",
+        {"reference": reference, "entries": entries, "citing": citing},
+    )
+
+
+@login_required
+def reference_lookup(request):
+    """Search-as-you-type for reference pickers: up to 10 titles matching every word typed."""
+    query = request.GET.get("q", "").strip()
+    matches = text_query(Reference.objects.all(), ["title"], query)[:10] if len(query) >= 2 else []
+    return JsonResponse(
+        {
+            "results": [
+                {"id": r.pk, "title": r.title, "kind": r.get_kind_display(), "icon": r.icon} for r in matches
+            ]
+        }
+    )
 
 
 @login_required

@@ -70,3 +70,23 @@ def member_client(client, member):
 def curator_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture
+def make_idea(db):
+    from ideas.models import Idea
+
+    def make(title=None, **extra):
+        return Idea.objects.create(title=title or f"Idea number {next(_counter)}", **extra)
+
+    return make
+
+
+@pytest.fixture
+def make_comment(db):
+    from ideas.models import Comment
+
+    def make(idea, author, body="A comment", **extra):
+        return Comment.objects.create(idea=idea, author=author, body=body, **extra)
+
+    return make

@@ -3,17 +3,22 @@ from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from ideas.models import Comment, IdeaReference
 from library.models import LogEntry, Reference
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def data(member, make_reference, make_entry):
+def data(member, make_reference, make_entry, make_idea, make_comment):
     reference = make_reference(title="Attention Is All You Need", url="https://arxiv.org/abs/1706.03762")
     reference.tags.add("transformers")
     entry = make_entry(member, reference)
     entry.tags.add("transformers")
+    idea = make_idea("Titans memory", proposer=member)
+    IdeaReference.objects.create(idea=idea, reference=reference, note="Paper")
+    idea.status_changes.create(new_status="proposed", changed_by=member)
+    make_comment(idea, member, body="Count me in")
     return reference, entry
 
 
@@ -113,3 +118,22 @@ def test_admin_stamps_the_curator_on_new_references(curator_client, curator):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Reference.objects.get(title="Added in admin").added_by == curator
+
+
+def test_curators_hide_and_unhide_comments_in_bulk(curator_client, data):
+    url = reverse("admin:ideas_comment_changelist")
+    ids = list(Comment.objects.values_list("pk", flat=True))
+    curator_client.post(url, {"action": "hide", ACTION_CHECKBOX_NAME: ids})
+    assert not Comment.objects.visible().exists() and Comment.objects.count() == 1
+    filtered = curator_client.get(url, {"is_hidden__exact": "1", "q": "count me"})
+    assert "Count me in" in filtered.content.decode()
+    curator_client.post(url, {"action": "unhide", ACTION_CHECKBOX_NAME: ids})
+    assert Comment.objects.visible().count() == 1
+
+
+def test_idea_admin_shows_counts_and_inline_links(curator_client, data):
+    changelist = curator_client.get(reverse("admin:ideas_idea_changelist")).content.decode()
+    assert "Titans memory" in changelist
+    idea = IdeaReference.objects.get().idea
+    change = curator_client.get(reverse("admin:ideas_idea_change", args=[idea.pk])).content.decode()
+    assert 'name="reference_links-0-note"' in change and 'value="Paper"' in change

@@ -322,3 +322,30 @@ def test_user_text_is_escaped_or_sanitized_on_pages(member_client, member, make_
         # The site's own pages have forms (logout); nothing else executable may appear.
         assert executable_parts(content, allowed_tags={"form", "input", "link", "meta"}) == [], url
         assert "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt;" in content
+
+
+def test_password_reset_sends_a_working_link(client, member, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": "member@example.com"})
+    assert response.status_code == 302 and len(mailoutbox) == 1
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200 and form_page.context["validlink"]
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-new-long-password", "new_password2": "a-new-long-password"},
+    )
+    assert done.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("a-new-long-password")
+
+
+def test_password_change_needs_the_old_password(member_client, member):
+    response = member_client.post(
+        reverse("password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "a-new-long-password",
+            "new_password2": "a-new-long-password",
+        },
+    )
+    assert response.status_code == 200 and "old_password" in response.context["form"].errors

@@ -1,0 +1,47 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from .models import Idea, Status
+
+
+class IdeaFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Text", method="filter_text")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    tag = django_filters.CharFilter(field_name="tags__slug", label="Tag", distinct=True)
+    mine = django_filters.BooleanFilter(label="Mine only", method="filter_mine", widget=forms.CheckboxInput)
+    sort = django_filters.OrderingFilter(
+        fields=(("last_activity", "activity"), ("n_comments", "comments"), ("created", "created")),
+        field_labels={"-activity": "Recent activity", "-comments": "Most comments", "-created": "Newest"},
+        label="Sort",
+        empty_label="Recent activity",
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["q", "status", "tag", "mine"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sorting offers only the descending orders; ascending ones are still accepted.
+        self.filters["sort"].extra["choices"] = [
+            choice for choice in self.filters["sort"].extra["choices"] if choice[0].startswith("-")
+        ]
+
+    def filter_text(self, queryset, name, value):
+        for word in value.split()[:10]:
+            queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        user = getattr(self.request, "user", None)
+        if not value or user is None or not user.is_authenticated:
+            return queryset
+        return queryset.involving(user)
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by("-last_activity", "-id")
+        return queryset

@@ -1,0 +1,56 @@
+from django import forms
+
+from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
+from .services import parse_reference_lines
+
+
+class IdeaForm(forms.ModelForm):
+    add_references = forms.CharField(
+        label="Add references",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "data-reference-picker": ""}),
+        help_text=(
+            "One per line: a link, a library title or #id, optionally followed by “| note”. "
+            "A link the library does not have yet becomes a new reference."
+        ),
+    )
+
+    class Meta:
+        model = Idea
+        fields = ["title", "status", "body", "tags", "slug"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        help_texts = {"tags": "Comma-separated, e.g. interpretability, safety."}
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                "“%(slug)s” is a page of the site; choose another.", params={"slug": slug}
+            )
+        return slug
+
+    def clean_add_references(self):
+        specs, errors = parse_reference_lines(self.cleaned_data["add_references"])
+        if errors:
+            raise forms.ValidationError(errors)
+        self.reference_specs = specs
+        return self.cleaned_data["add_references"]
+
+
+ReferenceLinkFormSet = forms.inlineformset_factory(
+    Idea,
+    IdeaReference,
+    fields=["note"],
+    extra=0,
+    can_delete=True,
+    widgets={"note": forms.TextInput(attrs={"placeholder": "Why it is cited"})},
+)
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {"body": {"required": "Write something before posting."}}

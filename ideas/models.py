@@ -1,0 +1,179 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.urls import reverse
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from library.models import Reference
+from library.rendering import render_markdown
+
+
+class Status(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    DISCUSSING = "discussing", "Discussing"
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+CLOSED_STATUSES = (Status.DONE, Status.DROPPED)
+
+
+def count_of(model, field, **filters):
+    """A correlated COUNT subquery: counts without GROUP BY on the outer list."""
+    rows = model.objects.filter(**{field: OuterRef("pk")}, **filters).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
+class IdeaQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status__in=CLOSED_STATUSES)
+
+    def with_counts(self):
+        """Counts for list rows, and the time of the last edit or visible comment."""
+        last_comment = (
+            Comment.objects.visible().filter(idea=OuterRef("pk")).order_by("-created").values("created")[:1]
+        )
+        return self.annotate(
+            n_references=count_of(IdeaReference, "idea"),
+            n_comments=count_of(Comment, "idea", is_hidden=False),
+            n_members=count_of(Idea.members.through, "idea"),
+            last_activity=Greatest("updated", Coalesce(Subquery(last_comment), F("updated"))),
+        )
+
+    def involving(self, user):
+        return self.filter(Q(proposer=user) | Q(pk__in=user.joined_ideas.values("pk")))
+
+
+class Idea(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text="Its address: /ideas/<slug>/. Made from the title when left empty.",
+    )
+    status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED, db_index=True)
+    body = models.TextField(blank=True, help_text="Markdown; $…$ for math.")
+    body_html = models.TextField(blank=True, editable=False)
+    tags = TaggableManager(blank=True)
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ideas_proposed",
+    )
+    references = models.ManyToManyField(Reference, through="IdeaReference", related_name="ideas", blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="joined_ideas",
+        blank=True,
+        help_text="Members who want to work on it.",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = IdeaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated", "-id"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.title, exclude_pk=self.pk)
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("ideas:detail", args=[self.slug])
+
+    @property
+    def is_open(self):
+        return self.status not in CLOSED_STATUSES
+
+
+# Addresses under /ideas/ that are pages, not ideas.
+RESERVED_SLUGS = {"new", "comments"}
+
+
+def unique_slug(title, exclude_pk=None):
+    base = slugify(title)[:90].strip("-") or "idea"
+    slug, n = base, 2
+    while slug in RESERVED_SLUGS or Idea.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class IdeaReference(models.Model):
+    """An idea cites a reference, with an optional note on why."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="reference_links")
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="idea_links")
+    note = models.CharField(max_length=500, blank=True, help_text="Why it is cited, or the link's text.")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["idea", "reference"], name="unique_idea_reference")]
+
+    def __str__(self):
+        return f"{self.idea} → {self.reference}"
+
+
+class StatusChange(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(max_length=16, choices=Status, blank=True)
+    new_status = models.CharField(max_length=16, choices=Status)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.idea}: {self.old_status or '—'} → {self.new_status}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+
+class Comment(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
+    body = models.TextField(help_text="Markdown; $…$ for math.")
+    body_html = models.TextField(blank=True, editable=False)
+    is_hidden = models.BooleanField(
+        "hidden", default=False, help_text="Hidden comments stay in the database but not on the page."
+    )
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created", "id"]
+        indexes = [models.Index(fields=["idea", "created"])]
+        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
+
+    def __str__(self):
+        return f"{self.author} on {self.idea}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def was_edited(self):
+        return (self.updated - self.created).total_seconds() > 60

@@ -1,0 +1,99 @@
+"""Idea operations that touch several rows: linking references, status history, membership."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from library.models import Kind, Reference
+from library.services import find_reference, resolve_reference
+
+from .models import IdeaReference, StatusChange
+
+URL_RE = re.compile(r"^(https?://\S+|\.{1,2}/\S+)$", re.IGNORECASE)
+ID_RE = re.compile(r"^#(\d+)\b")
+KIND_BY_HOST = [
+    (re.compile(r"arxiv\.org|openreview\.net|aclanthology\.org|\.pdf$", re.I), Kind.PAPER),
+    (re.compile(r"github\.com|gitlab\.com|huggingface\.co/spaces", re.I), Kind.CODE),
+    (re.compile(r"youtube\.com|youtu\.be|vimeo\.com", re.I), Kind.VIDEO),
+]
+
+
+def guess_kind(url):
+    for pattern, kind in KIND_BY_HOST:
+        if pattern.search(url):
+            return kind
+    return Kind.POST
+
+
+@dataclass
+class ReferenceSpec:
+    """One line of an idea's "add references" box, understood."""
+
+    reference: Reference | None
+    url: str
+    note: str
+
+
+def parse_reference_lines(text):
+    """Lines of `#id`, a url or a library title, each optionally followed by `| note`.
+
+    Returns (specs, errors); a line naming nothing the library has (an unknown id or title)
+    is an error, a url the library lacks becomes a new reference when saved.
+    """
+    specs, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        target, _, note = (part.strip() for part in line.partition("|"))
+        if not target:
+            continue
+        if match := ID_RE.match(target):
+            reference = Reference.objects.filter(pk=int(match.group(1))).first()
+            if reference is None:
+                errors.append(f"Line {number}: there is no reference #{match.group(1)} in the library.")
+            specs.append(ReferenceSpec(reference, "", note))
+        elif URL_RE.match(target):
+            specs.append(ReferenceSpec(find_reference(target, ""), target, note))
+        elif reference := find_reference("", target):
+            specs.append(ReferenceSpec(reference, "", note))
+        else:
+            errors.append(
+                f"Line {number}: no reference titled “{target}” in the library; paste its link instead."
+            )
+    return specs, errors
+
+
+@transaction.atomic
+def link_references(idea, specs, user):
+    """Attach the references the specs name, creating those known only by url."""
+    position = idea.reference_links.count()
+    for spec in specs:
+        reference = spec.reference
+        if reference is None:
+            reference, _ = resolve_reference(
+                url=spec.url, title=spec.note or spec.url, kind=guess_kind(spec.url), added_by=user
+            )
+        link, created = IdeaReference.objects.get_or_create(
+            idea=idea, reference=reference, defaults={"note": spec.note, "position": position}
+        )
+        if created:
+            position += 1
+        elif spec.note and not link.note:
+            link.note = spec.note
+            link.save(update_fields=["note"])
+
+
+def record_status(idea, old_status, user):
+    """Keep who moved an idea to its current status, and when."""
+    if old_status != idea.status:
+        StatusChange.objects.create(
+            idea=idea, old_status=old_status or "", new_status=idea.status, changed_by=user
+        )
+
+
+def toggle_membership(idea, user):
+    """Join an idea, or leave it if already in; returns True when the user is now a member."""
+    if idea.members.filter(pk=user.pk).exists():
+        idea.members.remove(user)
+        return False
+    idea.members.add(user)
+    return True

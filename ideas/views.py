@@ -1,0 +1,155 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from idlproject.access import public_read, staff_required
+from library.views import paginate
+
+from .filters import IdeaFilter
+from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
+from .models import Comment, Idea, IdeaReference
+from .services import link_references, record_status, toggle_membership
+
+IDEAS_PER_PAGE = 25
+
+
+@public_read
+def idea_list(request):
+    ideas = Idea.objects.with_counts().select_related("proposer").prefetch_related("tags")
+    filterset = IdeaFilter(request.GET, queryset=ideas, request=request)
+    return render(
+        request,
+        "ideas/idea_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs, IDEAS_PER_PAGE)},
+    )
+
+
+@public_read
+def idea_detail(request, slug):
+    comments = Comment.objects.select_related("author")
+    if not request.user.is_staff:
+        comments = comments.visible()
+    idea = get_object_or_404(
+        Idea.objects.select_related("proposer").prefetch_related(
+            "tags",
+            "members",
+            Prefetch("reference_links", IdeaReference.objects.select_related("reference")),
+            Prefetch("comments", comments, to_attr="shown_comments"),
+            "status_changes__changed_by",
+        ),
+        slug=slug,
+    )
+    return render(
+        request,
+        "ideas/idea_detail.html",
+        {
+            "idea": idea,
+            "comment_form": CommentForm(),
+            "is_member": any(member.pk == request.user.pk for member in idea.members.all()),
+        },
+    )
+
+
+@login_required
+def idea_new(request):
+    form = IdeaForm(request.POST or None)
+    if form.is_valid():
+        with transaction.atomic():
+            idea = form.save(commit=False)
+            idea.proposer = request.user
+            idea.save()
+            form.save_m2m()
+            record_status(idea, "", request.user)
+            link_references(idea, form.reference_specs, request.user)
+        messages.success(request, f"Proposed “{idea}”.")
+        return redirect(idea)
+    return render(request, "ideas/idea_form.html", {"form": form})
+
+
+@login_required
+def idea_edit(request, slug):
+    idea = get_object_or_404(Idea, slug=slug)
+    old_status = idea.status
+    form = IdeaForm(request.POST or None, instance=idea)
+    links = ReferenceLinkFormSet(
+        request.POST or None, instance=idea, queryset=idea.reference_links.select_related("reference")
+    )
+    if request.method == "POST" and form.is_valid() and links.is_valid():
+        with transaction.atomic():
+            idea = form.save()
+            links.save()
+            record_status(idea, old_status, request.user)
+            link_references(idea, form.reference_specs, request.user)
+        messages.success(request, f"Saved “{idea}”.")
+        return redirect(idea)
+    return render(request, "ideas/idea_form.html", {"form": form, "links": links, "idea": idea})
+
+
+@staff_required
+def idea_delete(request, slug):
+    idea = get_object_or_404(Idea, slug=slug)
+    if request.method == "POST":
+        idea.delete()
+        messages.success(request, f"Deleted “{idea}”.")
+        return redirect("ideas:list")
+    return render(request, "confirm_delete.html", {"object": idea, "cancel_url": idea.get_absolute_url()})
+
+
+@login_required
+@require_POST
+def idea_join(request, slug):
+    idea = get_object_or_404(Idea, slug=slug)
+    if toggle_membership(idea, request.user):
+        messages.success(request, f"You joined “{idea}”.")
+    else:
+        messages.info(request, f"You left “{idea}”.")
+    return redirect(idea)
+
+
+@login_required
+@require_POST
+def comment_add(request, slug):
+    idea = get_object_or_404(Idea, slug=slug)
+    form = CommentForm(request.POST, instance=Comment(idea=idea, author=request.user))
+    if form.is_valid():
+        comment = form.save()
+        return redirect(comment)
+    return render(request, "ideas/comment_form.html", {"form": form, "idea": idea})
+
+
+@login_required
+def comment_edit(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
+    form = CommentForm(request.POST or None, instance=comment)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Saved your comment.")
+        return redirect(comment)
+    return render(
+        request, "ideas/comment_form.html", {"form": form, "idea": comment.idea, "comment": comment}
+    )
+
+
+@login_required
+def comment_delete(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
+    if request.method == "POST":
+        comment.delete()
+        messages.success(request, "Deleted your comment.")
+        return redirect(comment.idea)
+    return render(
+        request, "confirm_delete.html", {"object": comment, "cancel_url": comment.get_absolute_url()}
+    )
+
+
+@staff_required
+@require_POST
+def comment_hide(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
+    comment.is_hidden = not comment.is_hidden
+    comment.save(update_fields=["is_hidden"])
+    messages.success(request, "Comment hidden." if comment.is_hidden else "Comment shown again.")
+    return redirect(comment)
