@@ -8,6 +8,7 @@ urlpatterns = [
     path("library/", views.reference_list, name="list"),
     path("library/add/", views.reference_add, name="add"),
     path("library/lookup/", views.reference_lookup, name="lookup"),
+    path("library/export.bib", views.reference_bibtex, name="bibtex"),
     path("library/<int:pk>/", views.reference_detail, name="detail"),
     path("library/<int:pk>/edit/", views.reference_edit, name="edit"),
     path("library/<int:pk>/delete/", views.reference_delete, name="delete"),

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import ProtectedError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
 
+from .bibtex import to_bibtex
 from .filters import LogEntryFilter, ReferenceFilter, text_query
 from .forms import LogEntryForm, ReferenceForm
 from .models import LogEntry, Reference
@@ -29,6 +30,17 @@ def reference_list(request):
         "library/reference_list.html",
         {"filter": filterset, "page": paginate(request, filterset.qs, REFERENCES_PER_PAGE)},
     )
+
+
+@public_read
+def reference_bibtex(request):
+    """BibTeX of the library list as filtered: the same query string as /library/."""
+    filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
+    response = HttpResponse(
+        to_bibtex(filterset.qs.iterator(chunk_size=500)), content_type="application/x-bibtex; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="idl-library.bib"'
+    return response
 
 
 @public_read

@@ -1,0 +1,83 @@
+"""BibTeX of references, written with bibtexparser and LaTeX-escaped by pylatexenc."""
+
+import re
+import unicodedata
+
+import bibtexparser
+from bibtexparser import Library
+from bibtexparser.middlewares import LatexEncodingMiddleware
+from bibtexparser.model import Entry, Field
+
+from .identity import arxiv_id
+from .models import Kind
+
+CONTRIBUTION_MARKS = re.compile(r"[*†‡§¶]+")
+AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
+
+
+def split_authors(authors):
+    """'Ashish Vaswani*, Noam Shazeer*' → ['Ashish Vaswani', 'Noam Shazeer']."""
+    cleaned = CONTRIBUTION_MARKS.sub("", authors or "")
+    return [name.strip() for name in AUTHOR_SPLIT.split(cleaned) if name.strip()]
+
+
+def _ascii_word(text):
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def citation_key(reference, taken):
+    authors = split_authors(reference.authors)
+    surname = _ascii_word(authors[0].split()[-1]) if authors else ""
+    year = str(reference.published.year) if reference.published else ""
+    words = [_ascii_word(w) for w in reference.title.split()]
+    first_word = next((w for w in words if len(w) > 3), words[0] if words else "")
+    base = f"{surname}{year}{first_word}" or f"ref{reference.pk}"
+    key, suffix = base, ord("a")
+    while key in taken:
+        key, suffix = f"{base}{chr(suffix)}", suffix + 1
+    taken.add(key)
+    return key
+
+
+def _entry(reference, key):
+    fields = {"title": reference.title}
+    if authors := split_authors(reference.authors):
+        fields["author"] = " and ".join(authors)
+    if reference.published:
+        fields["year"] = str(reference.published.year)
+        fields["month"] = reference.published.strftime("%b").lower()
+    if reference.kind == Kind.BOOK:
+        entry_type = "book"
+        if reference.affiliation:
+            fields["publisher"] = reference.affiliation
+    elif reference.kind == Kind.PAPER and reference.venue:
+        entry_type = "inproceedings"
+        fields["booktitle"] = reference.venue
+    else:
+        entry_type = "misc"
+        if reference.venue:
+            fields["howpublished"] = reference.venue
+    if reference.affiliation and entry_type != "book":
+        fields["note"] = reference.affiliation
+    return Entry(entry_type, key, [Field(name, value) for name, value in fields.items()])
+
+
+def to_bibtex(references):
+    """One BibTeX entry per reference; arXiv ids become eprint, links stay verbatim."""
+    library, taken, raw_fields = Library(), set(), {}
+    for reference in references:
+        key = citation_key(reference, taken)
+        library.add(_entry(reference, key))
+        extra = []
+        if found := arxiv_id(reference.url):
+            extra += [Field("eprint", found), Field("archiveprefix", "arXiv")]
+        if reference.is_external:
+            extra.append(Field("url", reference.url))
+        raw_fields[key] = extra
+    # Escape the prose fields, then add ids and urls, which must stay exactly as they are.
+    library = LatexEncodingMiddleware(keep_math=True, allow_inplace_modification=True).transform(library)
+    for entry in library.entries:
+        for field in raw_fields[entry.key]:
+            entry.set_field(field)
+    return bibtexparser.write_string(library)
