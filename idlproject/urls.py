@@ -9,6 +9,7 @@ admin.site.site_title = "IDL Wiki admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
+    path("members/<str:username>/", views.member_detail, name="member"),
     path("", include("library.urls")),
     path("ideas/", include("ideas.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

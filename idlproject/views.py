@@ -1,5 +1,6 @@
 """Site-wide pages: the dashboard and everything under one tag."""
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -35,6 +36,27 @@ def home(request):
             "latest_comments": Comment.objects.visible()
             .select_related("author", "idea")
             .order_by("-created")[:6],
+        },
+    )
+
+
+@public_read
+def member_detail(request, username):
+    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    return render(
+        request,
+        "member_detail.html",
+        {
+            "member": member,
+            "log_entries": LogEntry.objects.with_list_data().filter(reader=member)[:30],
+            "ideas": Idea.objects.involving(member)
+            .with_counts()
+            .select_related("proposer")
+            .prefetch_related("tags"),
+            "comments": Comment.objects.visible()
+            .filter(author=member)
+            .select_related("idea")
+            .order_by("-created")[:10],
         },
     )
 
