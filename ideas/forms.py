@@ -1,4 +1,5 @@
 from django import forms
+from taggit.forms import TagWidget
 
 from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
 from .services import parse_reference_lines
@@ -18,7 +19,10 @@ class IdeaForm(forms.ModelForm):
     class Meta:
         model = Idea
         fields = ["title", "status", "body", "tags", "slug"]
-        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10, "data-markdown": ""}),
+            "tags": TagWidget(attrs={"data-tags": ""}),
+        }
         help_texts = {"tags": "Comma-separated, e.g. interpretability, safety."}
 
     def clean_slug(self):
@@ -52,5 +56,5 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         labels = {"body": "Comment"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4, "data-markdown": ""})}
         error_messages = {"body": {"required": "Write something before posting."}}

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("members/<str:username>/", views.member_detail, name="member"),
+    path("preview/", views.markdown_preview, name="preview"),
+    path("tag-lookup/", views.tag_lookup, name="tag_lookup"),
     path("", include("library.urls")),
     path("ideas/", include("ideas.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

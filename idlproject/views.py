@@ -1,23 +1,28 @@
 """Site-wide pages: the dashboard and everything under one tag."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
 from library.models import LogEntry, Reference
+from library.rendering import render_markdown
 
 from .access import public_read
 
+PREVIEW_LIMIT = 100_000
 
-def top_tags(limit=30):
-    """Tags by how often they are used anywhere; one query."""
-    return (
-        Tag.objects.annotate(uses=Count("taggit_taggeditem_items"))
-        .filter(uses__gt=0)
-        .order_by("-uses", "name")[:limit]
-    )
+
+def top_tags(limit=30, prefix=""):
+    """Tags by how often they are used anywhere, optionally by prefix; one query."""
+    tags = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0)
+    if prefix:
+        tags = tags.filter(name__istartswith=prefix)
+    return tags.order_by("-uses", "name")[:limit]
 
 
 @public_read
@@ -38,6 +43,24 @@ def home(request):
             .order_by("-created")[:6],
         },
     )
+
+
+@login_required
+@require_POST
+def markdown_preview(request):
+    """The sanitized HTML a markdown field will show, for the forms' Preview button."""
+    text = request.POST.get("text", "")
+    if len(text) > PREVIEW_LIMIT:
+        return JsonResponse({"error": "Too long to preview."}, status=413)
+    return JsonResponse({"html": render_markdown(text)})
+
+
+@login_required
+def tag_lookup(request):
+    """Existing tags starting with what is typed, most used first, for tag-field suggestions."""
+    query = request.GET.get("q", "").strip()
+    tags = top_tags(limit=10, prefix=query) if query else []
+    return JsonResponse({"results": [tag.name for tag in tags]})
 
 
 @public_read

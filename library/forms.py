@@ -1,5 +1,6 @@
 from django import forms
 from django.utils import timezone
+from taggit.forms import TagWidget
 
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
@@ -12,7 +13,9 @@ class ReferenceForm(forms.ModelForm):
         widgets = {
             "published": forms.DateInput(attrs={"type": "date"}),
             "authors": forms.Textarea(attrs={"rows": 2}),
-            "summary": forms.Textarea(attrs={"rows": 8}),
+            "summary": forms.Textarea(attrs={"rows": 8, "data-markdown": ""}),
+            "url": forms.TextInput(attrs={"data-check-url": ""}),
+            "tags": TagWidget(attrs={"data-tags": ""}),
         }
         help_texts = {"tags": "Comma-separated, e.g. interpretability, sparse autoencoders."}
 
@@ -49,7 +52,13 @@ class LogEntryForm(forms.ModelForm):
     title = forms.CharField(
         max_length=500, required=False, help_text="Matched to the library by link, then by title."
     )
-    url = forms.CharField(label="URL", max_length=1000, required=False, validators=[validate_reference_url])
+    url = forms.CharField(
+        label="URL",
+        max_length=1000,
+        required=False,
+        validators=[validate_reference_url],
+        widget=forms.TextInput(attrs={"data-check-url": ""}),
+    )
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.PAPER)
 
     class Meta:
@@ -57,7 +66,8 @@ class LogEntryForm(forms.ModelForm):
         fields = ["reference", "read_on", "notes", "tags"]
         widgets = {
             "read_on": forms.DateInput(attrs={"type": "date"}),
-            "notes": forms.Textarea(attrs={"rows": 8}),
+            "notes": forms.Textarea(attrs={"rows": 8, "data-markdown": ""}),
+            "tags": TagWidget(attrs={"data-tags": ""}),
         }
 
     field_order = ["reference", "title", "url", "kind", "read_on", "notes", "tags"]

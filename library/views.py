@@ -12,6 +12,7 @@ from .bibtex import to_bibtex
 from .filters import LogEntryFilter, ReferenceFilter, text_query
 from .forms import LogEntryForm, ReferenceForm
 from .models import LogEntry, Reference
+from .services import find_reference
 
 REFERENCES_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
@@ -59,12 +60,24 @@ def reference_detail(request, pk):
 @login_required
 def reference_lookup(request):
     """Search-as-you-type for reference pickers: up to 10 titles matching every word typed."""
-    query = request.GET.get("q", "").strip()
-    matches = text_query(Reference.objects.all(), ["title"], query)[:10] if len(query) >= 2 else []
+    if url := request.GET.get("url", "").strip():
+        # "Is this link already in the library?", asked while a form is being filled in.
+        match = find_reference(url, "")
+        matches = [match] if match else []
+    else:
+        query = request.GET.get("q", "").strip()
+        matches = text_query(Reference.objects.all(), ["title"], query)[:10] if len(query) >= 2 else []
     return JsonResponse(
         {
             "results": [
-                {"id": r.pk, "title": r.title, "kind": r.get_kind_display(), "icon": r.icon} for r in matches
+                {
+                    "id": r.pk,
+                    "title": r.title,
+                    "kind": r.get_kind_display(),
+                    "icon": r.icon,
+                    "url": r.get_absolute_url(),
+                }
+                for r in matches
             ]
         }
     )

@@ -1,0 +1,116 @@
+// Progressive enhancements for IDL Wiki's forms. Every form works without this file.
+(function () {
+  "use strict";
+
+  function csrfToken(form) {
+    const input = form && form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function debounce(fn, ms) {
+    let timer = null;
+    return (...args) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fn(...args), ms);
+    };
+  }
+
+  async function getJSON(url) {
+    const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+    return response.ok ? response.json() : null;
+  }
+
+  // Markdown fields: a Write / Preview switch; the preview is rendered and sanitized by the server.
+  document.querySelectorAll("textarea[data-markdown]").forEach((area) => {
+    const bar = document.createElement("div");
+    bar.className = "md-toolbar";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small secondary";
+    button.textContent = "Preview";
+    button.setAttribute("aria-pressed", "false");
+    const preview = document.createElement("div");
+    preview.className = "prose md-preview";
+    preview.hidden = true;
+    preview.setAttribute("aria-live", "polite");
+    bar.append(button);
+    area.before(bar);
+    area.after(preview);
+
+    button.addEventListener("click", async () => {
+      const showing = !preview.hidden;
+      if (showing) {
+        preview.hidden = true;
+        area.hidden = false;
+        button.textContent = "Preview";
+        button.setAttribute("aria-pressed", "false");
+        area.focus();
+        return;
+      }
+      const body = new URLSearchParams({ text: area.value });
+      const response = await fetch("/preview/", {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(area.form) },
+      });
+      const data = response.ok ? await response.json() : { html: "" };
+      // Safe: the server sanitized this HTML with the same allow-list the saved page uses.
+      preview.innerHTML = data.html || "<p class=\"empty\">Nothing to preview.</p>";
+      preview.style.minHeight = `${area.offsetHeight}px`;
+      area.hidden = true;
+      preview.hidden = false;
+      button.textContent = "Write";
+      button.setAttribute("aria-pressed", "true");
+    });
+  });
+
+  // Tag fields: suggest existing tags for the word being typed after the last comma.
+  document.querySelectorAll("input[data-tags]").forEach((input, index) => {
+    const list = document.createElement("datalist");
+    list.id = `tag-suggestions-${index}`;
+    input.setAttribute("list", list.id);
+    input.setAttribute("autocomplete", "off");
+    input.after(list);
+    input.addEventListener(
+      "input",
+      debounce(async () => {
+        const parts = input.value.split(",");
+        const current = parts.pop().trim();
+        if (!current) return list.replaceChildren();
+        const data = await getJSON(`/tag-lookup/?q=${encodeURIComponent(current)}`);
+        if (!data) return;
+        const prefix = parts.map((p) => p.trim()).filter(Boolean);
+        list.replaceChildren(
+          ...data.results.map((name) => {
+            const option = document.createElement("option");
+            option.value = [...prefix, name].join(", ");
+            return option;
+          })
+        );
+      }, 150)
+    );
+  });
+
+  // Link fields: say at once when the library already has this link.
+  document.querySelectorAll("input[data-check-url]").forEach((input) => {
+    const note = document.createElement("p");
+    note.className = "help url-known";
+    note.setAttribute("role", "status");
+    input.after(note);
+    const check = debounce(async () => {
+      const url = input.value.trim();
+      note.replaceChildren();
+      if (!/^(https?:\/\/\S+|\.{1,2}\/\S+)$/i.test(url)) return;
+      const data = await getJSON(`/library/lookup/?url=${encodeURIComponent(url)}`);
+      const match = data && data.results[0];
+      if (!match) return;
+      const link = document.createElement("a");
+      link.href = match.url;
+      link.textContent = match.title;
+      note.append("Already in the library: ", link, ". Saving will take you there instead of adding a copy.");
+    }, 250);
+    input.addEventListener("input", check);
+    input.addEventListener("change", check);
+  });
+})();
