@@ -76,7 +76,8 @@ class LogEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.reference_created = False
         if not self.instance.pk:
-            self.fields["read_on"].initial = timezone.localdate
+            # The blank instance puts read_on=None in self.initial, which would win over a field initial.
+            self.initial["read_on"] = self.initial.get("read_on") or timezone.localdate()
             if self.data.get("reference") or self.initial.get("reference"):
                 # The reference is chosen: only a different title as logged is asked for.
                 del self.fields["url"], self.fields["kind"]

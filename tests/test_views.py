@@ -3,6 +3,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from library.models import Kind, LogEntry, Reference
 
@@ -354,3 +355,12 @@ def test_password_change_needs_the_old_password(member_client, member):
         },
     )
     assert response.status_code == 200 and "old_password" in response.context["form"].errors
+
+
+def test_log_form_proposes_today(member_client, world):
+    today = timezone.localdate().isoformat()
+    for url in [
+        reverse("library:log_add"),
+        f"{reverse('library:log_add')}?reference={world['reference'].pk}",
+    ]:
+        assert f'name="read_on" value="{today}"' in member_client.get(url).content.decode()
