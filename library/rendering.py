@@ -13,6 +13,7 @@ import nh3
 from latex2mathml.converter import convert as latex_to_mathml
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 
 HTML_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "dd", "dl", "dt", "em", "h1", "h2",
@@ -64,10 +65,36 @@ class MathProcessor(InlineProcessor):
         return self.md.htmlStash.store(mathml), m.start(0), m.end(0)
 
 
+LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)]) ")
+
+
+class ListAfterTextPreprocessor(Preprocessor):
+    """Start a list right under a line of text, as people expect from GitHub and their notes.
+
+    Python-Markdown wants a blank line before a list; without one "Notes:\n- a\n- b" stays one
+    paragraph of hyphens. Runs after fenced code is stashed, so code blocks are untouched.
+    """
+
+    def run(self, lines):
+        result = []
+        for line in lines:
+            previous = result[-1] if result else ""
+            if (
+                LIST_ITEM.match(line)
+                and previous.strip()
+                and not LIST_ITEM.match(previous)
+                and not previous.startswith((" ", "\t"))
+            ):
+                result.append("")
+            result.append(line)
+        return result
+
+
 class SafeMarkdownExtension(Extension):
     def extendMarkdown(self, md):
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
+        md.preprocessors.register(ListAfterTextPreprocessor(md), "list_after_text", 20)
         # Above backticks (190) would break code spans; just below, and above emphasis.
         md.inlinePatterns.register(MathProcessor(DISPLAY_MATH, md, display=True), "math_display", 186)
         md.inlinePatterns.register(MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)

@@ -78,3 +78,18 @@ def test_math_inside_code_is_left_alone_and_bad_latex_shows_its_source():
 
 def test_empty_text_renders_empty():
     assert render_markdown("") == ""
+
+
+def test_a_list_right_under_a_line_of_text_is_a_list():
+    html = render_markdown("Notes:\n- dictionary sizes\n    - dead features grow\n- steering works")
+
+    assert html.startswith("<p>Notes:</p>")
+    assert html.count("<ul>") == 2
+    assert "<li>dead features grow</li>" in html
+
+
+def test_list_markers_inside_code_blocks_are_left_alone():
+    html = render_markdown("```\nx = 1\n- not a list\n```")
+
+    assert "<li>" not in html
+    assert "- not a list" in html

@@ -1,0 +1,55 @@
+from io import StringIO
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+
+from ideas.models import Comment, Idea
+from library.models import Kind, LogEntry, Reference
+
+pytestmark = pytest.mark.django_db
+
+
+def run_demo():
+    out = StringIO()
+    call_command("demo_data", stdout=out)
+    return out.getvalue()
+
+
+def counts():
+    return (
+        Reference.objects.count(),
+        LogEntry.objects.count(),
+        Idea.objects.count(),
+        Comment.objects.count(),
+    )
+
+
+def test_demo_data_builds_a_team_library_and_ideas_and_prints_the_login():
+    output = run_demo()
+
+    assert "Demo login: alice / idl-demo-2026" in output
+    alice = authenticate(username="alice", password="idl-demo-2026")
+    assert alice is not None and alice.is_staff
+    assert not authenticate(username="bob", password="idl-demo-2026").is_staff
+    assert set(Reference.objects.values_list("kind", flat=True)) == set(Kind.values)
+    references, entries, ideas, comments = counts()
+    assert references >= 24 and entries >= 30 and ideas >= 3 and comments >= 3
+    course = LogEntry.objects.exclude(logged_title="").values_list("logged_title", flat=True)
+    assert any("(Lectures 9-13)" in title for title in course)
+    assert Reference.objects.filter(summary_html__contains="<math").exists()
+
+
+def test_demo_data_twice_adds_nothing():
+    run_demo()
+    before = counts()
+
+    output = run_demo()
+
+    assert counts() == before
+    assert "0 references, 0 log entries and 0 ideas added" in output
+
+
+def test_scale_is_refused_until_it_exists():
+    with pytest.raises(CommandError):
+        call_command("demo_data", scale=10, stdout=StringIO())
