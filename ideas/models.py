@@ -48,8 +48,26 @@ class IdeaQuerySet(models.QuerySet):
         return self.filter(Q(proposer=user) | Q(pk__in=user.joined_ideas.values("pk")))
 
 
+class Area(models.Model):
+    """A heading of the team's ideas file (“Safety / Interpretability / Alignment”) and its intro."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return self.name
+
+
 class Idea(models.Model):
     title = models.CharField(max_length=300)
+    area = models.ForeignKey(Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas")
+    label = models.CharField(
+        max_length=100, blank=True, help_text="The bold label in the team's ideas file, e.g. “NLP / LLMs”."
+    )
     slug = models.SlugField(
         max_length=100,
         unique=True,

@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -93,6 +95,11 @@ class Reference(models.Model):
         help_text="arXiv id or normalized url; two references never share one.",
     )
     title_key = models.CharField(max_length=500, editable=False, db_index=True)
+    needs_title = models.BooleanField(
+        default=False,
+        help_text="Known only from a bare link (“Paper”, “Github”); an edit or import that knows "
+        "the real title fills it.",
+    )
     tags = TaggableManager(blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -202,3 +209,32 @@ class LogEntry(models.Model):
     @property
     def display_title(self):
         return self.logged_title or self.reference.title
+
+
+class FeedToken(models.Model):
+    """A member's secret for feed readers, which cannot log in; revoking makes a new one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_token")
+    key = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Feed token of {self.user}"
+
+    @classmethod
+    def for_user(cls, user):
+        token, _ = cls.objects.get_or_create(user=user, defaults={"key": secrets.token_urlsafe(32)})
+        return token
+
+    @classmethod
+    def renew(cls, user):
+        cls.objects.filter(user=user).delete()
+        return cls.objects.create(user=user, key=secrets.token_urlsafe(32))
+
+    @classmethod
+    def user_for(cls, key):
+        """The active member a feed key belongs to, or None."""
+        if not key:
+            return None
+        token = cls.objects.select_related("user").filter(key=key, user__is_active=True).first()
+        return token.user if token else None
