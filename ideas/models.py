@@ -118,7 +118,7 @@ class Idea(models.Model):
 
 
 # Addresses under /ideas/ that are pages, not ideas.
-RESERVED_SLUGS = {"new", "comments"}
+RESERVED_SLUGS = {"new", "comments", "feed"}
 
 
 def unique_slug(title, exclude_pk=None):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from library.models import Kind, Reference
-from library.services import find_reference, resolve_reference
+from library.services import find_reference, resolve_link
 
 from .models import IdeaReference, StatusChange
 
@@ -64,22 +64,29 @@ def parse_reference_lines(text):
 
 @transaction.atomic
 def link_references(idea, specs, user):
-    """Attach the references the specs name, creating those known only by url."""
+    """Attach the references the specs name, creating those known only by url.
+
+    Returns (links added, references created).
+    """
     position = idea.reference_links.count()
+    links_added = references_created = 0
     for spec in specs:
         reference = spec.reference
         if reference is None:
-            reference, _ = resolve_reference(
-                url=spec.url, title=spec.note or spec.url, kind=guess_kind(spec.url), added_by=user
-            )
+            # A link's text ("Paper", "Github") is a note, not a title: the title stays to be filled.
+            reference, new = resolve_link(url=spec.url, kind=guess_kind(spec.url), added_by=user)
+            references_created += new
         link, created = IdeaReference.objects.get_or_create(
             idea=idea, reference=reference, defaults={"note": spec.note, "position": position}
         )
         if created:
             position += 1
-        elif spec.note and not link.note:
-            link.note = spec.note
+            links_added += 1
+        elif spec.note and spec.note not in link.note:
+            # The same reference linked twice: keep both texts.
+            link.note = f"{link.note}; {spec.note}" if link.note else spec.note
             link.save(update_fields=["note"])
+    return links_added, references_created
 
 
 def record_status(idea, old_status, user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "ideas"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
+    path("feed/", feeds.ideas_feed, name="feed"),
     path("<slug:slug>/", views.idea_detail, name="detail"),
     path("<slug:slug>/edit/", views.idea_edit, name="edit"),
     path("<slug:slug>/delete/", views.idea_delete, name="delete"),

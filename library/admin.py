@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.shortcuts import render
 
-from .models import LogEntry, Reference
+from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
 
 
@@ -102,3 +102,16 @@ class LogEntryAdmin(admin.ModelAdmin):
     @admin.display(description="Tags")
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(FeedToken)
+class FeedTokenAdmin(admin.ModelAdmin):
+    """Deleting a token revokes a member's feed links; their feeds page then makes new ones."""
+
+    list_display = ["user", "created"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "key", "created"]
+
+    def has_add_permission(self, request):
+        return False  # a token is made by its member's feeds page, with a random key

@@ -19,6 +19,11 @@ class ReferenceForm(forms.ModelForm):
         }
         help_texts = {"tags": "Comma-separated, e.g. interpretability, sparse autoencoders."}
 
+    def save(self, commit=True):
+        if "title" in self.changed_data:
+            self.instance.needs_title = False
+        return super().save(commit)
+
     def duplicate(self):
         """An existing reference this form would duplicate (same arXiv id, url or title)."""
         data = self.cleaned_data

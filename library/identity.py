@@ -16,7 +16,13 @@ TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|ref|ref_src)$")
 def arxiv_id(url):
     """The arXiv identifier in an abs/pdf/html url, without its version; else None."""
     match = ARXIV_RE.search(url or "")
-    return match.group("id").lower() if match else None
+    if not match:
+        return None
+    found = match.group("id").lower()
+    # Since January 2015 the number has five digits: "1706.0376" is a typo, not an id.
+    if re.fullmatch(r"\d{4}\.\d{4}", found) and found[:4] >= "1501":
+        return None
+    return found
 
 
 def normalize_url(url):

@@ -66,7 +66,7 @@ class ReferenceQuerySet(models.QuerySet):
         if key:
             condition |= Q(identity=key)
         if title_key:
-            condition |= Q(title_key=title_key)
+            condition |= Q(title_key=title_key, needs_title=False)
         return self.filter(condition)
 
 
@@ -133,15 +133,19 @@ class Reference(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.prepare()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("library:detail", args=[self.pk])
+
+    def prepare(self):
+        """Derive the stored fields; bulk imports call it since bulk_create skips save()."""
         self.url = self.url.strip()
         self.title = self.title.strip()
         self.identity = identity_key(self.url)
         self.title_key = normalize_title(self.title)
         self.summary_html = render_markdown(self.summary)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("library:detail", args=[self.pk])
 
     @property
     def icon(self):
@@ -174,6 +178,12 @@ class LogEntry(models.Model):
         blank=True,
         help_text="Kept when it differs from the reference's title, e.g. “(Lectures 9-13)”.",
     )
+    logged_url = models.CharField(
+        "link as logged",
+        max_length=1000,
+        blank=True,
+        help_text="Kept when the log linked the reference differently, e.g. its pdf.",
+    )
     notes = models.TextField(blank=True, help_text="Markdown; nested points and $…$ math welcome.")
     notes_html = models.TextField(blank=True, editable=False)
     tags = TaggableManager(blank=True)
@@ -198,17 +208,27 @@ class LogEntry(models.Model):
         return f"{self.read_on:%m/%d/%Y} {self.reader}: {self.display_title}"
 
     def save(self, *args, **kwargs):
-        if self.logged_title.strip() == self.reference.title:
-            self.logged_title = ""
-        self.notes_html = render_markdown(self.notes)
+        self.prepare()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return f"{self.reference.get_absolute_url()}#log-{self.pk}"
 
+    def prepare(self):
+        """Derive the stored fields; bulk imports call it since bulk_create skips save()."""
+        if self.logged_title == self.reference.title:
+            self.logged_title = ""
+        if self.logged_url == self.reference.url:
+            self.logged_url = ""
+        self.notes_html = render_markdown(self.notes)
+
     @property
     def display_title(self):
         return self.logged_title or self.reference.title
+
+    @property
+    def display_url(self):
+        return self.logged_url or self.reference.url
 
 
 class FeedToken(models.Model):

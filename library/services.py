@@ -1,8 +1,10 @@
 """Operations that touch several rows; called by views, admin actions and commands alike."""
 
+import re
+
 from django.db import transaction
 
-from .identity import identity_key
+from .identity import arxiv_id, identity_key
 from .models import LogEntry, Reference
 
 # Fields a merge copies from a duplicate when the survivor has them empty.
@@ -66,3 +68,23 @@ def _move_log_entry(entry, survivor, duplicate):
     twin.tags.add(*entry.tags.all())
     twin.save()
     entry.delete()
+
+
+def placeholder_title(url):
+    """A stand-in title for a reference known only from a link (“Paper”, “Github”)."""
+    if found := arxiv_id(url):
+        return f"arXiv:{found}"
+    shown = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url.strip(), flags=re.I).rstrip("/")
+    return shown[:200] or url
+
+
+@transaction.atomic
+def resolve_link(*, url, kind, added_by):
+    """The library's reference for a bare link, created as still needing its title. Returns (ref, created)."""
+    reference = Reference.objects.filter(identity=identity_key(url)).first() if identity_key(url) else None
+    if reference:
+        return reference, False
+    reference = Reference.objects.create(
+        url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True
+    )
+    return reference, True

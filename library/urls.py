@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "library"
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("log/add/", views.log_add, name="log_add"),
     path("log/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("log/<int:pk>/delete/", views.log_delete, name="log_delete"),
+    path("log/feed/", feeds.log_feed, name="log_feed"),
+    path("feeds/", feeds.feed_settings, name="feeds"),
+    path("feeds/renew/", feeds.feed_renew, name="feeds_renew"),
 ]

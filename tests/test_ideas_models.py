@@ -109,9 +109,13 @@ def test_link_references_creates_unknown_urls_once(make_idea, member, make_refer
     link_references(idea, specs, member)
     link_references(idea, specs, member)  # saving the same box twice adds nothing
     links = list(idea.reference_links.select_related("reference"))
-    assert [(link.reference.title, link.note) for link in links] == [("Known", "first"), ("Github", "Github")]
+    assert [(link.reference.title, link.note) for link in links] == [
+        ("Known", "first; duplicate line"),
+        ("github.com/deepseek-ai/DeepSeek-V3", "Github"),
+    ]
     created = Reference.objects.get(url="https://github.com/deepseek-ai/DeepSeek-V3")
-    assert created.kind == Kind.CODE and created.added_by == member
+    # "Github" is what the link said, not the reference's title: that is still to be filled.
+    assert created.kind == Kind.CODE and created.added_by == member and created.needs_title
 
 
 @pytest.mark.parametrize(

@@ -26,7 +26,9 @@ def test_arxiv_old_style_ids_and_non_arxiv_urls():
 
 def test_truncated_arxiv_id_is_its_own_identity():
     # The team's log links arxiv.org/pdf/1706.0376, one digit short: only the title can match it.
-    assert identity_key("https://arxiv.org/pdf/1706.0376") == "arxiv:1706.0376"
+    # Since 2015 arXiv numbers have five digits, so this is a plain url, not an arXiv id.
+    assert identity_key("https://arxiv.org/pdf/1706.0376") == "arxiv.org/pdf/1706.0376"
+    assert arxiv_id("https://arxiv.org/abs/0704.0001") == "0704.0001"
     assert identity_key("https://arxiv.org/pdf/1706.0376") != identity_key("https://arxiv.org/abs/1706.03762")
 
 

@@ -1,0 +1,106 @@
+"""Bring the team's ideas file in: areas, ideas, and their links as library references.
+
+An idea already on the site (same title, or the same text) is left as it is; a link the
+library knows is attached to it, one it does not know becomes a reference still needing its
+title, with the link's text kept as the note. One transaction: a bad line changes nothing.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Max
+
+from library.identity import normalize_title
+from library.importer import ImportReport
+
+from .formats import parse, write
+from .models import Area, Idea, Status
+from .services import ReferenceSpec, link_references, record_status
+
+
+@dataclass
+class IdeasReport(ImportReport):
+    ideas_created: int = 0
+    ideas_matched: int = 0
+    links_created: int = 0
+
+    def summary(self):
+        new = "new (dry run: nothing saved)" if self.dry_run else "new"
+        return (
+            f"Ideas: {self.ideas_created} {new}, {self.ideas_matched} already there. "
+            f"Reference links: {self.links_created} {new}; references: {self.references_created} {new}."
+        )
+
+
+def import_ideas(text, filename, *, proposer=None, dry_run=False):
+    """Import an ideas file's text; raises ImportFormatError (and changes nothing) on a bad line."""
+    items = parse(text, filename)
+    report = IdeasReport(dry_run=dry_run)
+    with transaction.atomic():
+        known = {}
+        for idea in Idea.objects.only("pk", "title", "body"):
+            known[("title", normalize_title(idea.title))] = idea
+            known[("body", normalize_title(idea.body))] = idea
+        for item in items:
+            idea = known.get(("title", normalize_title(item.title))) or known.get(
+                ("body", normalize_title(item.body))
+            )
+            if idea:
+                report.ideas_matched += 1
+            else:
+                idea = _create_idea(item, proposer)
+                report.ideas_created += 1
+                known[("title", normalize_title(item.title))] = idea
+            specs = [ReferenceSpec(None, url, text) for text, url in item.links]
+            links, references = link_references(idea, specs, proposer)
+            report.links_created += links
+            report.references_created += references
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def _create_idea(item, proposer):
+    idea = Idea.objects.create(
+        title=item.title,
+        label=item.label,
+        area=_area(item.area, item.area_description),
+        body=item.body,
+        proposer=proposer,
+        status=Status.PROPOSED,
+    )
+    if item.label:
+        idea.tags.add(item.label)
+    record_status(idea, "", proposer)
+    return idea
+
+
+def _area(name, description):
+    if not name:
+        return None
+    area, created = Area.objects.get_or_create(
+        name=name,
+        defaults={
+            "description": description,
+            "position": (Area.objects.aggregate(n=Max("position"))["n"] or 0) + 1,
+        },
+    )
+    if not created and description and not area.description:
+        area.description = description
+        area.save(update_fields=["description"])
+    return area
+
+
+def export_ideas():
+    """The ideas file for every idea, grouped by area in the file's order."""
+    ideas = Idea.objects.select_related("area").order_by(
+        F("area__position").asc(nulls_last=True), "area_id", "id"
+    )
+    groups = {}
+    for idea in ideas:
+        groups.setdefault(idea.area, []).append(idea)
+    areas = [
+        (area.name if area else "Other ideas", area.description if area else "", members)
+        for area, members in groups.items()
+    ]
+    return write(areas)

@@ -1,0 +1,1 @@
+"""The team's markdown formats: reading them (repairing their encodings) and writing them back."""

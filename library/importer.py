@@ -1,0 +1,258 @@
+"""Bring the team's files into the library: match what is known, add what is not, lose nothing.
+
+A reference is matched by arXiv id or normalized url, then by normalized title; what the file
+knows and the library lacks is filled in, what they disagree on is reported, never overwritten.
+A log entry is matched by reader, day, reference and the title as logged. Everything runs in
+one transaction: a bad line anywhere leaves the database as it was.
+
+Files are read in batches so memory stays flat however long the log: each batch looks up its
+own references and entries, and writes with bulk inserts.
+"""
+
+import itertools
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from .formats import papers, readinglog
+from .formats.encoding import decode_bytes
+from .formats.errors import ImportFormatError
+from .identity import arxiv_id, identity_key, normalize_title
+from .models import KIND_ICONS, LogEntry, Reference
+from .services import FILLABLE_FIELDS
+
+BATCH_SIZE = 500
+FORMATS = ("papers", "log")
+# Characters a lost byte most likely belonged to, in files like the team's.
+PREFERRED_CHARACTERS = "".join(KIND_ICONS.values()) + "“”‘’–—…•"
+
+
+@dataclass
+class ImportReport:
+    references_created: int = 0
+    references_matched: int = 0
+    references_updated: int = 0
+    entries_created: int = 0
+    entries_skipped: int = 0
+    conflicts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self):
+        new = "new (dry run: nothing saved)" if self.dry_run else "new"
+        return (
+            f"References: {self.references_created} {new}, {self.references_matched} matched, "
+            f"{self.references_updated} of them filled in. Log entries: {self.entries_created} {new}, "
+            f"{self.entries_skipped} already there. Conflicts: {len(self.conflicts)}."
+        )
+
+
+def read_file(data, filename):
+    """Clean text from an uploaded or opened file's bytes, with notes on any repair."""
+    return decode_bytes(data, filename, preferred=PREFERRED_CHARACTERS)
+
+
+def detect_format(text, filename):
+    if readinglog.looks_like_log(text):
+        return "log"
+    if papers.looks_like_papers(text):
+        return "papers"
+    raise ImportFormatError(
+        filename, 1, "neither a papers README (### headings) nor a reading log (Legend:, MM/DD/YYYY dates)"
+    )
+
+
+@dataclass
+class Source:
+    """One file to import: its name, its clean text and its format."""
+
+    filename: str
+    text: str
+    format: str
+
+
+class LibraryImporter:
+    def __init__(self, *, reader=None, dry_run=False, progress=None):
+        self.reader = reader
+        self.report = ImportReport(dry_run=dry_run)
+        self.progress = progress or (lambda done, total: None)
+
+    def run(self, sources):
+        """Import every source in one transaction; raises ImportFormatError and changes nothing."""
+        with transaction.atomic():
+            for source in sources:
+                if source.format == "log":
+                    self._import_log(source)
+                elif source.format == "papers":
+                    self._import_papers(source)
+                else:
+                    raise ImportFormatError(source.filename, 1, f"unknown format “{source.format}”")
+            if self.report.dry_run:
+                transaction.set_rollback(True)
+        return self.report
+
+    # The reading log
+
+    def _import_log(self, source):
+        if self.reader is None:
+            raise ImportFormatError(source.filename, 1, "a reading log needs a reader: whose log is it?")
+        total = source.text.count("\n") + 1
+        for batch in _batched(readinglog.parse(source.text, source.filename), BATCH_SIZE):
+            references = self._resolve_batch(
+                source.filename,
+                [
+                    {"title": item.title.strip(), "url": item.url, "kind": item.kind, "line": item.line}
+                    for item in batch
+                ],
+            )
+            self._add_entries(batch, references)
+            self.progress(batch[-1].line, total)
+
+    def _add_entries(self, batch, references):
+        days = {item.read_on for item in batch}
+        existing = {
+            (entry.reference_id, entry.read_on, entry.display_title)
+            for entry in LogEntry.objects.filter(reader=self.reader, read_on__in=days).select_related(
+                "reference"
+            )
+        }
+        new = []
+        for item, reference in zip(batch, references, strict=False):
+            key = (reference.pk, item.read_on, item.title)
+            if key in existing or (reference.pk, item.read_on, item.title.strip()) in existing:
+                self.report.entries_skipped += 1
+                continue
+            existing.add(key)
+            entry = LogEntry(
+                reference=reference,
+                reader=self.reader,
+                read_on=item.read_on,
+                logged_title=item.title,
+                logged_url=item.url,
+                notes=item.notes,
+            )
+            entry.prepare()
+            entry.logged_url = item.url  # as logged, even if the reference's link is later corrected
+            new.append(entry)
+        LogEntry.objects.bulk_create(new)
+        self.report.entries_created += len(new)
+
+    # The papers README
+
+    def _import_papers(self, source):
+        total = source.text.count("\n") + 1
+        for batch in _batched(papers.parse(source.text, source.filename), BATCH_SIZE):
+            records = [
+                {
+                    "title": item.title,
+                    "url": item.url,
+                    "kind": "paper",
+                    "line": item.line,
+                    "authors": item.authors,
+                    "affiliation": item.affiliation,
+                    "published": item.published,
+                    "venue": item.venue,
+                    "summary": item.summary,
+                }
+                for item in batch
+            ]
+            self._resolve_batch(source.filename, records)
+            self.progress(batch[-1].line, total)
+
+    # References, shared by both formats
+
+    def _resolve_batch(self, filename, records):
+        """The library's reference for each record, matched or created (in bulk)."""
+        identities = {identity_key(r["url"]) for r in records} - {""}
+        title_keys = {normalize_title(r["title"]) for r in records} - {""}
+        known = list(
+            Reference.objects.filter(
+                Q(identity__in=identities) | Q(title_key__in=title_keys, needs_title=False)
+            )
+        )
+        by_identity = {ref.identity: ref for ref in known if ref.identity}
+        by_title = {ref.title_key: ref for ref in known if not ref.needs_title}
+        result, created = [], []
+        for record in records:
+            key, title_key = identity_key(record["url"]), normalize_title(record["title"])
+            reference = (key and by_identity.get(key)) or by_title.get(title_key)
+            if reference is None:
+                reference = Reference(
+                    title=record["title"],
+                    url=record["url"],
+                    kind=record["kind"],
+                    added_by=self.reader,
+                    **{name: record.get(name) or _empty(name) for name in FILLABLE_FIELDS if name != "url"},
+                )
+                reference.prepare()
+                created.append(reference)
+                self.report.references_created += 1
+            elif reference.pk is None:
+                pass  # created earlier in this batch
+            else:
+                self.report.references_matched += 1
+                self._fill(reference, record, filename)
+            if reference.identity:
+                by_identity.setdefault(reference.identity, reference)
+            if reference.title_key and not reference.needs_title:
+                by_title.setdefault(reference.title_key, reference)
+            result.append(reference)
+        Reference.objects.bulk_create(created)
+        return result
+
+    def _fill(self, reference, record, filename):
+        """Fill what the library lacks; report, never overwrite, where the file disagrees."""
+        changed = []
+        if reference.needs_title:
+            reference.title, reference.kind, reference.needs_title = record["title"], record["kind"], False
+            changed += ["title", "kind", "needs_title"]
+        for name in FILLABLE_FIELDS:
+            theirs, ours = record.get(name), getattr(reference, name)
+            if not theirs:
+                continue
+            if not ours:
+                setattr(reference, name, theirs)
+                changed.append(name)
+            elif name == "url" and ours != theirs and arxiv_id(theirs) and not arxiv_id(ours):
+                # The same title, and only the file's link is a real arXiv one (the log has
+                # typos such as arxiv.org/pdf/1706.0376): the entries keep their link as logged.
+                reference.url = theirs
+                changed.append(name)
+            elif _differs(ours, theirs):
+                self.report.conflicts.append(
+                    f"{filename}:{record['line']}: “{reference.title}” — {name} differs; "
+                    f"kept the library's, the file has “{_short(theirs)}”."
+                )
+        if record["kind"] == "paper" and "summary" in record and _differs(reference.title, record["title"]):
+            # Only the papers README names a reference; the log's title is kept on its entry.
+            self.report.conflicts.append(
+                f"{filename}:{record['line']}: “{reference.title}” — title differs; "
+                f"kept the library's, the file has “{_short(record['title'])}”."
+            )
+        if changed:
+            reference.save()
+            self.report.references_updated += 1
+
+
+def _batched(iterable, size):
+    iterator = iter(iterable)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _empty(name):
+    return None if name == "published" else ""
+
+
+def _differs(ours, theirs):
+    if isinstance(ours, str) and "://" in ours:
+        return identity_key(ours) != identity_key(theirs)
+    if isinstance(ours, str):
+        return normalize_title(ours) != normalize_title(theirs)
+    return ours != theirs
+
+
+def _short(value, length=80):
+    text = str(value)
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,71 @@
+import sys
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from library.formats.errors import ImportFormatError
+from library.importer import FORMATS, LibraryImporter, Source, detect_format, read_file
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the team's papers README or reading log (format detected, broken encodings repaired). "
+        "All files go in one transaction: a bad line anywhere changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--format", choices=FORMATS, help="Skip detection: every FILE is in this format.")
+        parser.add_argument("--reader", metavar="USERNAME", help="Whose reading log it is (needed for logs).")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
+
+    def handle(self, *args, files, format=None, reader=None, dry_run=False, **options):
+        user = self._reader(reader)
+        try:
+            sources = [self._source(name, format) for name in files]
+            importer = LibraryImporter(reader=user, dry_run=dry_run, progress=self._progress_bar())
+            report = importer.run(sources)
+        except ImportFormatError as error:
+            raise CommandError(f"{error}\nNothing was imported.") from None
+        finally:
+            if self._on_terminal():
+                self.stderr.write("")
+        for note in report.notes:
+            self.stdout.write(note)
+        for conflict in report.conflicts:
+            self.stdout.write(self.style.WARNING(conflict))
+        self.stdout.write(self.style.SUCCESS(report.summary()))
+
+    def _reader(self, username):
+        if username is None:
+            return None
+        try:
+            return get_user_model().objects.get(username=username)
+        except get_user_model().DoesNotExist:
+            raise CommandError(f"--reader: there is no user “{username}”. Nothing was imported.") from None
+
+    def _source(self, name, format):
+        try:
+            data = Path(name).read_bytes()
+        except OSError as error:
+            raise ImportFormatError(name, 0, f"cannot read the file ({error.strerror})") from None
+        text, notes = read_file(data, name)
+        for note in notes:
+            self.stdout.write(note)
+        return Source(name, text, format or detect_format(text, name))
+
+    def _on_terminal(self):
+        return sys.stderr.isatty()
+
+    def _progress_bar(self):
+        if not self._on_terminal():
+            return None
+
+        def show(done, total):
+            width = 30
+            filled = width * done // max(total, 1)
+            self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] line {done}/{total}", ending="")
+            self.stderr.flush()
+
+        return show
