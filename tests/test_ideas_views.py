@@ -178,7 +178,7 @@ def test_member_proposes_an_idea_with_references(client, member, make_reference)
     assert idea.proposer == member and idea.slug == "saes-on-a-small-conv-net"
     assert [(link.reference.title, link.note) for link in idea.reference_links.all()] == [
         ("Scaling Monosemanticity", "background"),
-        ("Paper", "Paper"),
+        ("arXiv:2406.03662", "Paper"),
     ]
     assert [c.new_status for c in idea.status_changes.all()] == ["proposed"]
     page = client.get(idea.get_absolute_url()).content.decode()
