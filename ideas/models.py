@@ -118,7 +118,7 @@ class Idea(models.Model):
 
 
 # Addresses under /ideas/ that are pages, not ideas.
-RESERVED_SLUGS = {"new", "comments", "feed"}
+RESERVED_SLUGS = {"new", "comments", "feed", "import"}
 
 
 def unique_slug(title, exclude_pk=None):

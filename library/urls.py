@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, transfer, views
 
 app_name = "library"
 
@@ -9,11 +9,14 @@ urlpatterns = [
     path("library/add/", views.reference_add, name="add"),
     path("library/lookup/", views.reference_lookup, name="lookup"),
     path("library/export.bib", views.reference_bibtex, name="bibtex"),
+    path("library/export.md", transfer.papers_download, name="papers_download"),
+    path("library/import/", transfer.library_import_page, name="import"),
     path("library/<int:pk>/", views.reference_detail, name="detail"),
     path("library/<int:pk>/edit/", views.reference_edit, name="edit"),
     path("library/<int:pk>/delete/", views.reference_delete, name="delete"),
     path("log/", views.log_list, name="log"),
     path("log/add/", views.log_add, name="log_add"),
+    path("log/export.md", transfer.log_download, name="log_download"),
     path("log/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("log/<int:pk>/delete/", views.log_delete, name="log_delete"),
     path("log/feed/", feeds.log_feed, name="log_feed"),
