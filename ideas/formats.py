@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from library.formats.errors import ImportFormatError
+from library.formats.lines import numbered_lines
 
 HEADER = "# Ideas and References\n"
 AREA_RE = re.compile(r"^##\s+(?P<name>.+?)\s*$")
@@ -46,7 +47,7 @@ def parse(text, filename="<ideas>"):
     items = []
     area, descriptions = "", {}
     current = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in numbered_lines(text):
         stripped = line.rstrip()
         if match := AREA_RE.match(stripped):
             current = _finish(current, items)

@@ -10,14 +10,16 @@ own references and entries, and writes with bulk inserts.
 """
 
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 
 from .formats import papers, readinglog
-from .formats.encoding import decode_bytes
+from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
+from .formats.lines import numbered_lines
 from .identity import arxiv_id, identity_key, normalize_title
 from .models import KIND_ICONS, LogEntry, Reference
 from .services import FILLABLE_FIELDS
@@ -65,11 +67,29 @@ def detect_format(text, filename):
 
 @dataclass
 class Source:
-    """One file to import: its name, its clean text and its format."""
+    """One file to import: its name, its format, and its clean lines (read lazily)."""
 
     filename: str
-    text: str
     format: str
+    lines: Callable[[], Iterable[str]]
+    line_count: int
+    notes: Callable[[], list] = list
+
+    @classmethod
+    def from_bytes(cls, data, filename, format=None):
+        decoded = DecodedFile(data, filename, preferred=PREFERRED_CHARACTERS)
+        if format is None:
+            format = detect_format("\n".join(itertools.islice(decoded.lines(), 300)), filename)
+        return cls(filename, format, decoded.lines, decoded.line_count, lambda: decoded.notes)
+
+    @classmethod
+    def from_text(cls, text, filename, format=None):
+        return cls(
+            filename,
+            format or detect_format(text, filename),
+            lambda: numbered_text(text),
+            text.count("\n") + 1,
+        )
 
 
 class LibraryImporter:
@@ -88,6 +108,7 @@ class LibraryImporter:
                     self._import_papers(source)
                 else:
                     raise ImportFormatError(source.filename, 1, f"unknown format “{source.format}”")
+                self.report.notes += source.notes()
             if self.report.dry_run:
                 transaction.set_rollback(True)
         return self.report
@@ -97,8 +118,7 @@ class LibraryImporter:
     def _import_log(self, source):
         if self.reader is None:
             raise ImportFormatError(source.filename, 1, "a reading log needs a reader: whose log is it?")
-        total = source.text.count("\n") + 1
-        for batch in _batched(readinglog.parse(source.text, source.filename), BATCH_SIZE):
+        for batch in _batched(readinglog.parse(source.lines(), source.filename), BATCH_SIZE):
             references = self._resolve_batch(
                 source.filename,
                 [
@@ -107,7 +127,7 @@ class LibraryImporter:
                 ],
             )
             self._add_entries(batch, references)
-            self.progress(batch[-1].line, total)
+            self.progress(batch[-1].line, source.line_count)
 
     def _add_entries(self, batch, references):
         days = {item.read_on for item in batch}
@@ -141,8 +161,7 @@ class LibraryImporter:
     # The papers README
 
     def _import_papers(self, source):
-        total = source.text.count("\n") + 1
-        for batch in _batched(papers.parse(source.text, source.filename), BATCH_SIZE):
+        for batch in _batched(papers.parse(source.lines(), source.filename), BATCH_SIZE):
             records = [
                 {
                     "title": item.title,
@@ -158,7 +177,7 @@ class LibraryImporter:
                 for item in batch
             ]
             self._resolve_batch(source.filename, records)
-            self.progress(batch[-1].line, total)
+            self.progress(batch[-1].line, source.line_count)
 
     # References, shared by both formats
 
@@ -233,6 +252,10 @@ class LibraryImporter:
         if changed:
             reference.save()
             self.report.references_updated += 1
+
+
+def numbered_text(text):
+    return (line for _, line in numbered_lines(text))
 
 
 def _batched(iterable, size):

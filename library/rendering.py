@@ -6,6 +6,7 @@ and `$$…$$` become MathML on the server, and the result passes an allow-list s
 """
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -100,15 +101,29 @@ class SafeMarkdownExtension(Extension):
         md.inlinePatterns.register(MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)
 
 
+_local = threading.local()
+
+
+def _converter():
+    """One Markdown instance per thread: building one costs more than converting a note."""
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(
+            extensions=["fenced_code", "tables", "sane_lists", "nl2br", SafeMarkdownExtension()],
+            output_format="html",
+        )
+    return md
+
+
 def render_markdown(text):
     """Render user markdown to sanitized HTML; safe to mark safe in a template."""
     if not text:
         return ""
-    html = markdown.markdown(
-        text,
-        extensions=["fenced_code", "tables", "sane_lists", "nl2br", SafeMarkdownExtension()],
-        output_format="html",
-    )
+    md = _converter()
+    try:
+        html = md.convert(text)
+    finally:
+        md.reset()  # clears the stash and footnote-like state between documents
     return sanitize_html(html)
 
 

@@ -18,7 +18,7 @@ from idlproject.access import public_read, staff_required
 from .exporter import export_log, export_papers
 from .filters import LogEntryFilter, ReferenceFilter
 from .formats.errors import ImportFormatError
-from .importer import LibraryImporter, Source, detect_format, read_file
+from .importer import LibraryImporter, Source, read_file
 from .models import LogEntry, Reference
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -51,7 +51,7 @@ class LibraryUploadForm(UploadForm):
 def library_import(request, text, filename, options, dry_run):
     """Run the library importer on decoded text; returns its report."""
     reader = get_user_model().objects.filter(pk=options.get("reader")).first()
-    source = Source(filename, text, options.get("format") or detect_format(text, filename))
+    source = Source.from_text(text, filename, options.get("format"))
     return LibraryImporter(reader=reader, dry_run=dry_run).run([source])
 
 

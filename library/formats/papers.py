@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import ImportFormatError
+from .lines import numbered_lines
 
 HEADER = "# Deep Learning Papers\n\nThis directory contains curated research papers related to deep learning.\n\n## Papers\n"
 FIELD_RE = re.compile(r"^- \*\*(?P<name>[A-Za-z ]+)\*\*:\s*(?P<value>.*)$")
@@ -53,7 +54,7 @@ def parse(text, filename="<papers>"):
     """Yield the README's papers in order; raise ImportFormatError at the first bad line."""
     current = None
     last_field = None
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in numbered_lines(text):
         stripped = line.rstrip()
         if stripped.startswith("### "):
             if current:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..models import KIND_ICONS, Kind
 from .errors import ImportFormatError
+from .lines import numbered_lines
 
 DATE_RE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 LEGEND_LINE_RE = re.compile(r"^- (?P<icon>\S+?):\s*(?P<label>.+)$")
@@ -62,12 +63,11 @@ def looks_like_log(text):
 
 def parse(text, filename="<log>"):
     """Yield the log's entries in file order; raise ImportFormatError at the first bad line."""
-    lines = text.split("\n")
     icons = {icon: kind for kind, icon in KIND_ICONS.items()}
     day = None
     current = None
     in_legend = False
-    for number, line in enumerate(lines, start=1):
+    for number, line in numbered_lines(text):
         stripped = line.rstrip()
         if not stripped.strip():
             in_legend = False

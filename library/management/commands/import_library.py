@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from library.formats.errors import ImportFormatError
-from library.importer import FORMATS, LibraryImporter, Source, detect_format, read_file
+from library.importer import FORMATS, LibraryImporter, Source
 
 
 class Command(BaseCommand):
@@ -50,10 +50,7 @@ class Command(BaseCommand):
             data = Path(name).read_bytes()
         except OSError as error:
             raise ImportFormatError(name, 0, f"cannot read the file ({error.strerror})") from None
-        text, notes = read_file(data, name)
-        for note in notes:
-            self.stdout.write(note)
-        return Source(name, text, format or detect_format(text, name))
+        return Source.from_bytes(data, name, format)
 
     def _on_terminal(self):
         return sys.stderr.isatty()
