@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Comment, Idea, IdeaReference, StatusChange
+from .models import Area, Comment, Idea, IdeaReference, StatusChange
 
 
 class IdeaReferenceInline(admin.TabularInline):
@@ -21,10 +21,17 @@ class StatusChangeInline(admin.TabularInline):
         return False
 
 
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+
+
 @admin.register(Idea)
 class IdeaAdmin(admin.ModelAdmin):
     list_display = ["title", "status", "proposer", "n_references", "n_comments", "n_members", "updated"]
-    list_filter = ["status", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
+    list_filter = ["status", "area", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "created"
     prepopulated_fields = {"slug": ["title"]}

@@ -18,7 +18,7 @@ class IdeaForm(forms.ModelForm):
 
     class Meta:
         model = Idea
-        fields = ["title", "status", "body", "tags", "slug"]
+        fields = ["title", "status", "area", "body", "tags", "slug"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 10, "data-markdown": ""}),
             "tags": TagWidget(attrs={"data-tags": ""}),

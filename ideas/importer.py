@@ -25,11 +25,12 @@ class IdeasReport(ImportReport):
     links_created: int = 0
 
     def summary(self):
-        new = "new (dry run: nothing saved)" if self.dry_run else "new"
-        return (
+        new = "to add" if self.dry_run else "new"
+        text = (
             f"Ideas: {self.ideas_created} {new}, {self.ideas_matched} already there. "
             f"Reference links: {self.links_created} {new}; references: {self.references_created} {new}."
         )
+        return f"Dry run, nothing saved. {text}" if self.dry_run else text
 
 
 def import_ideas(text, filename, *, proposer=None, dry_run=False):

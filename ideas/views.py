@@ -33,7 +33,7 @@ def idea_detail(request, slug):
     if not request.user.is_staff:
         comments = comments.visible()
     idea = get_object_or_404(
-        Idea.objects.select_related("proposer").prefetch_related(
+        Idea.objects.select_related("proposer", "area").prefetch_related(
             "tags",
             "members",
             Prefetch("reference_links", IdeaReference.objects.select_related("reference")),

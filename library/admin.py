@@ -20,7 +20,7 @@ class LogEntryInline(admin.TabularInline):
 @admin.register(Reference)
 class ReferenceAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "published", "added_by", "times_read", "tag_list", "created"]
-    list_filter = ["kind", "created", ("added_by", admin.RelatedOnlyFieldListFilter), "tags"]
+    list_filter = ["kind", "needs_title", "created", ("added_by", admin.RelatedOnlyFieldListFilter), "tags"]
     search_fields = ["title", "authors", "url", "affiliation", "venue"]
     date_hierarchy = "created"
     readonly_fields = ["identity", "created", "updated"]

@@ -42,12 +42,13 @@ class ImportReport:
     dry_run: bool = False
 
     def summary(self):
-        new = "new (dry run: nothing saved)" if self.dry_run else "new"
-        return (
+        new = "to add" if self.dry_run else "new"
+        text = (
             f"References: {self.references_created} {new}, {self.references_matched} matched, "
             f"{self.references_updated} of them filled in. Log entries: {self.entries_created} {new}, "
             f"{self.entries_skipped} already there. Conflicts: {len(self.conflicts)}."
         )
+        return f"Dry run, nothing saved. {text}" if self.dry_run else text
 
 
 def read_file(data, filename):
@@ -122,7 +123,13 @@ class LibraryImporter:
             references = self._resolve_batch(
                 source.filename,
                 [
-                    {"title": item.title.strip(), "url": item.url, "kind": item.kind, "line": item.line}
+                    {
+                        "title": item.title.strip(),
+                        "url": item.url,
+                        "kind": item.kind,
+                        "line": item.line,
+                        "from_log": True,
+                    }
                     for item in batch
                 ],
             )
@@ -238,6 +245,8 @@ class LibraryImporter:
                 # typos such as arxiv.org/pdf/1706.0376): the entries keep their link as logged.
                 reference.url = theirs
                 changed.append(name)
+            elif name == "url" and record.get("from_log"):
+                continue  # not a conflict: the entry keeps the link as logged
             elif _differs(ours, theirs):
                 self.report.conflicts.append(
                     f"{filename}:{record['line']}: “{reference.title}” — {name} differs; "

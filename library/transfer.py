@@ -80,7 +80,7 @@ class ImportPage:
                 text, notes = read_file(upload.read(), upload.name)
                 report = self.run(request, text, upload.name, options, dry_run=True)
             except ImportFormatError as error:
-                form.add_error("file", f"{error} Nothing was imported.")
+                form.add_error("file", f"{error}. Nothing was imported.")
             else:
                 report.notes[:0] = notes
                 token = secrets.token_urlsafe(16)
@@ -104,7 +104,7 @@ class ImportPage:
                 request, pending["text"], pending["filename"], pending["options"], dry_run=False
             )
         except ImportFormatError as error:  # the library changed since the preview
-            messages.error(request, f"{error} Nothing was imported.")
+            messages.error(request, f"{error}. Nothing was imported.")
             return redirect(request.path)
         del request.session[SESSION_KEY]
         messages.success(request, f"Imported {pending['filename']}. {report.summary()}")

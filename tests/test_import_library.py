@@ -263,7 +263,8 @@ def test_an_unreadable_file_or_unknown_reader_is_a_clear_error(write, member):
 def test_dry_run_reports_and_saves_nothing(write, member):
     output = run("import_library", write("log.md", READING_LOG), "--reader", member.username, "--dry-run")
 
-    assert "Log entries: 9 new (dry run: nothing saved)" in output
+    assert "Dry run, nothing saved. References: 8 to add" in output
+    assert "Log entries: 9 to add" in output
     assert not Reference.objects.exists() and not LogEntry.objects.exists()
 
 
@@ -349,3 +350,12 @@ def test_a_bad_ideas_file_changes_nothing(write):
     with pytest.raises(CommandError, match=r"ideas\.md:13: text after an idea"):
         run("import_ideas", write("ideas.md", broken))
     assert not Idea.objects.exists() and not Reference.objects.exists()
+
+
+def test_a_log_linking_a_reference_differently_is_not_a_conflict(write, member):
+    run("import_library", write("papers.md", PAPERS))
+
+    output = run("import_library", write("log.md", READING_LOG), "--reader", member.username)
+
+    assert "Conflicts: 0." in output
+    assert Reference.objects.get(title="Attention Is All You Need").url == "https://arxiv.org/abs/1706.03762"

@@ -33,7 +33,7 @@ def test_curator_previews_then_imports_a_broken_log(curator_client, member):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Preview of old-log.md: nothing saved yet" in page
-    assert "Log entries: 9 new (dry run: nothing saved)" in page
+    assert "Log entries: 9 to add" in page
     assert "repaired the encoding (UTF-8 that had been read as mac_roman)" in page
     assert not LogEntry.objects.exists() and not Reference.objects.exists()
 
@@ -56,7 +56,7 @@ def test_a_bad_upload_shows_file_and_line_and_saves_nothing(curator_client, cura
 
     assert response.status_code == 200
     assert (
-        "log.md:16: “09/31/2024” is not a real date (MM/DD/YYYY) Nothing was imported."
+        "log.md:16: “09/31/2024” is not a real date (MM/DD/YYYY). Nothing was imported."
         in (response.context["form"].errors["file"][0])
     )
     assert "token" not in response.context
@@ -90,7 +90,7 @@ def test_a_forged_or_stale_token_imports_nothing(curator_client):
 def test_curator_imports_the_ideas_file(curator_client, curator):
     url = reverse("ideas:import")
     preview = curator_client.post(url, {"file": upload("ideas.md", IDEAS)})
-    assert "Ideas: 4 new (dry run: nothing saved)" in preview.content.decode()
+    assert "Dry run, nothing saved. Ideas: 4 to add" in preview.content.decode()
     assert not Idea.objects.exists()
 
     curator_client.post(url, {"confirm": "1", "token": preview.context["token"]})
