@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/idlwiki_ci
 
-.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import
+.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import check-seeds
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ clean:
 ## How fast a 10,000- and a 40,000-entry reading log import, and the memory each adds.
 bench-import: install
 	$(PY) benchmarks/import_log.py
+
+## Import the team's real files (SEEDS=dir) in several orders and check they give the same library.
+SEEDS ?= ../shared/seeds
+check-seeds: install
+	$(PY) benchmarks/seed_orders.py $(SEEDS)
