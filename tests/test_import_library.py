@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ideas.models import Idea, IdeaReference
+from library.formats import readinglog
 from library.formats.encoding import decode_bytes, mojibake_score
 from library.models import Kind, LogEntry, Reference
 
@@ -94,8 +95,16 @@ def test_a_lost_byte_is_restored_when_the_hint_settles_it_and_marked_when_not():
     assert hinted == "🌐 and “Quirky” models"
 
 
-def test_an_icon_that_lost_a_byte_still_maps_to_its_kind_through_the_legend(write, member):
-    # Decoded without the hint, the globe becomes U+FFFD in the legend and the entries alike.
+def test_an_icon_that_lost_a_byte_maps_to_its_kind_through_the_files_own_legend():
+    # However an icon came out of the repair, the legend says what it means in this file.
+    log = "Legend:\n- \ufffd: broad/general resources\n- ğŸŒ: videos\n\n09/20/2024\n- \ufffd[Course](https://c.org)\n- ğŸŒ[Talk](https://t.org)\n"
+
+    kinds = [(item.title, item.kind) for item in readinglog.parse(log, "log.md")]
+
+    assert kinds == [("Course", Kind.RESOURCE), ("Talk", Kind.VIDEO)]
+
+
+def test_the_teams_windows_1254_log_imports_without_mojibake(write, member):
     path = write("log.md", windows_1254_mojibake(READING_LOG))
 
     run("import_library", path, "--reader", member.username)

@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error}\nNothing was imported.") from None
         finally:
             if self._on_terminal():
-                self.stderr.write("")
+                self.stderr.write("", style_func=str)
         for note in report.notes:
             self.stdout.write(note)
         for conflict in report.conflicts:
@@ -62,7 +62,8 @@ class Command(BaseCommand):
         def show(done, total):
             width = 30
             filled = width * done // max(total, 1)
-            self.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] line {done}/{total}", ending="")
+            bar = f"\r[{'#' * filled}{'.' * (width - filled)}] line {done}/{total}"
+            self.stderr.write(bar, ending="", style_func=str)
             self.stderr.flush()
 
         return show
