@@ -14,7 +14,13 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(INSTALLED)
+# axe-core for the browser tests' accessibility checks (package.json pins it); optional without npm.
+NODE_TOOLS := node_modules/.installed
+$(NODE_TOOLS): package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: the accessibility checks will be skipped (install Node.js to run them)"; fi
+
+install: $(INSTALLED) $(NODE_TOOLS)
 
 ## Serve the site at http://127.0.0.1:8000 with demo data (SQLite in ./db.sqlite3).
 run: install
@@ -42,7 +48,7 @@ format: install
 ci: lint test test-postgres
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules
 
 ## How fast a 10,000- and a 40,000-entry reading log import, and the memory each adds.
 bench-import: install

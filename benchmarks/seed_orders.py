@@ -37,15 +37,19 @@ def library_after(files, workdir):
             manage(env, "import_ideas", str(path))
         else:
             manage(env, "import_library", str(path), "--reader", "reader")
-    return manage(
-        env,
-        "shell",
-        "-c",
-        "import hashlib; from library.models import Reference, LogEntry; from ideas.models import Idea\n"
-        "keys = sorted(r.identity or r.title_key for r in Reference.objects.all())\n"
-        "digest = hashlib.sha256('\\n'.join(keys).encode()).hexdigest()[:12]\n"
-        "print(len(keys), len(set(keys)), LogEntry.objects.count(), Idea.objects.count(), digest)",
-    ).splitlines()[-1].split()
+    return (
+        manage(
+            env,
+            "shell",
+            "-c",
+            "import hashlib; from library.models import Reference, LogEntry; from ideas.models import Idea\n"
+            "keys = sorted(r.identity or r.title_key for r in Reference.objects.all())\n"
+            "digest = hashlib.sha256('\\n'.join(keys).encode()).hexdigest()[:12]\n"
+            "print(len(keys), len(set(keys)), LogEntry.objects.count(), Idea.objects.count(), digest)",
+        )
+        .splitlines()[-1]
+        .split()
+    )
 
 
 def is_ideas_file(path):
