@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from library.search import index_objects
+
 from .models import Area, Comment, Idea, IdeaReference, StatusChange
 
 
@@ -78,9 +80,11 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Hide selected comments")
     def hide(self, request, queryset):
         updated = queryset.update(is_hidden=True)
+        index_objects("comment", queryset.values_list("pk", flat=True))  # update() sends no signals
         self.message_user(request, f"Hid {updated} comment(s).")
 
     @admin.action(description="Show selected comments again")
     def unhide(self, request, queryset):
         updated = queryset.update(is_hidden=False)
+        index_objects("comment", queryset.values_list("pk", flat=True))
         self.message_user(request, f"Showed {updated} comment(s) again.")

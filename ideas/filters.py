@@ -1,6 +1,7 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+
+from library import search
 
 from .models import Idea, Status
 
@@ -29,9 +30,7 @@ class IdeaFilter(django_filters.FilterSet):
         ]
 
     def filter_text(self, queryset, name, value):
-        for word in value.split()[:10]:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
-        return queryset
+        return queryset.filter(pk__in=search.matching_ids(value, "idea"))
 
     def filter_mine(self, queryset, name, value):
         user = getattr(self.request, "user", None)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("members/<str:username>/", views.member_detail, name="member"),
+    path("search/", views.search_page, name="search"),
     path("preview/", views.markdown_preview, name="preview"),
     path("tag-lookup/", views.tag_lookup, name="tag_lookup"),
     path("", include("library.urls")),

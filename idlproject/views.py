@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
+from library import search
 from library.models import LogEntry, Reference
 from library.rendering import render_markdown
 
@@ -98,5 +99,37 @@ def tag_detail(request, slug):
             .select_related("proposer")
             .prefetch_related("tags")
             .filter(tags=tag),
+        },
+    )
+
+
+SEARCH_PAGE_SIZE = 20
+SEARCH_MAX_PAGE = 50
+
+
+@public_read
+def search_page(request):
+    """Search everything at once, ranked, with highlighted snippets; filter by type, paginate."""
+    text = request.GET.get("q", "").strip()[:200]
+    kind = request.GET.get("type") if request.GET.get("type") in search.kinds() else None
+    try:
+        number = min(max(int(request.GET.get("page", 1)), 1), SEARCH_MAX_PAGE)
+    except ValueError:
+        number = 1
+    hits, has_more = search.search(text, kind, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
+    total = search.count(text, kind) if text else 0
+    return render(
+        request,
+        "search.html",
+        {
+            "search_query": text,
+            "kind": kind,
+            "kinds": search.kinds(),
+            "hits": hits,
+            "total": total,
+            "total_capped": total > search.COUNT_LIMIT,
+            "number": number,
+            "has_previous": number > 1,
+            "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class LibraryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "library"
+
+    def ready(self):
+        from . import search  # noqa: F401  registers references and log entries for indexing

@@ -1,19 +1,9 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
 
+from . import search
 from .models import Kind, LogEntry, Reference
-
-
-def text_query(queryset, fields, value):
-    """Every word must appear in one of the fields (a first, portable text search)."""
-    for word in value.split()[:10]:
-        condition = Q()
-        for field in fields:
-            condition |= Q(**{f"{field}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
 
 
 class ReferenceFilter(django_filters.FilterSet):
@@ -38,7 +28,9 @@ class ReferenceFilter(django_filters.FilterSet):
         fields = ["q", "kind", "tag", "year", "added_by"]
 
     def filter_text(self, queryset, name, value):
-        return text_query(queryset, ["title", "authors", "summary", "affiliation"], value)
+        # The site's search engine finds them (matching first, on the index); the list then
+        # applies its other filters and its sort to those ids.
+        return queryset.filter(pk__in=search.matching_ids(value, "reference"))
 
 
 class LogEntryFilter(django_filters.FilterSet):

@@ -22,6 +22,7 @@ from .formats.errors import ImportFormatError
 from .formats.lines import numbered_lines
 from .identity import arxiv_id, identity_key, normalize_title
 from .models import KIND_ICONS, LogEntry, Reference
+from .search import index_objects
 from .services import FILLABLE_FIELDS
 
 BATCH_SIZE = 500
@@ -163,6 +164,7 @@ class LibraryImporter:
             entry.logged_url = item.url  # as logged, even if the reference's link is later corrected
             new.append(entry)
         LogEntry.objects.bulk_create(new)
+        index_objects("log", [entry.pk for entry in new])  # bulk_create sends no signals
         self.report.entries_created += len(new)
 
     # The papers README
@@ -225,6 +227,7 @@ class LibraryImporter:
                 by_title.setdefault(reference.title_key, reference)
             result.append(reference)
         Reference.objects.bulk_create(created)
+        index_objects("reference", [reference.pk for reference in created])
         return result
 
     def _fill(self, reference, record, filename):

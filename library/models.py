@@ -258,3 +258,26 @@ class FeedToken(models.Model):
             return None
         token = cls.objects.select_related("user").filter(key=key, user__is_active=True).first()
         return token.user if token else None
+
+
+class SearchDocument(models.Model):
+    """One searchable thing (a reference, log entry, idea or comment), as the search index sees it.
+
+    The full-text index itself is database-specific and kept in step by the database: an FTS5
+    table with triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL
+    (see migration 0004). Apps add their own kinds through library.search.register.
+    """
+
+    kind = models.CharField(max_length=16)
+    object_id = models.BigIntegerField()
+    title = models.TextField(help_text="Indexed and ranked above the body.")
+    body = models.TextField(blank=True)
+    heading = models.CharField(max_length=600, help_text="What a result shows as its link text.")
+    url = models.CharField(max_length=300)
+    stamp = models.DateTimeField(help_text="Newer wins a tie in rank.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document")]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.heading}"

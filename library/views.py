@@ -8,8 +8,9 @@ from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
 
+from . import search
 from .bibtex import to_bibtex
-from .filters import LogEntryFilter, ReferenceFilter, text_query
+from .filters import LogEntryFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
 from .models import LogEntry, Reference
 from .services import find_reference
@@ -66,7 +67,9 @@ def reference_lookup(request):
         matches = [match] if match else []
     else:
         query = request.GET.get("q", "").strip()
-        matches = text_query(Reference.objects.all(), ["title"], query)[:10] if len(query) >= 2 else []
+        ids = search.matching_ids(query, "reference", limit=10) if len(query) >= 2 else []
+        found = Reference.objects.in_bulk(ids)
+        matches = [found[pk] for pk in ids if pk in found]
     return JsonResponse(
         {
             "results": [

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ideas.demo import build_ideas_demo
+from ideas.scale import build_scale_data
 from library.demo import DEMO_PASSWORD, build_library_demo
 
 
@@ -16,7 +17,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale=None, **options):
         if scale is not None:
-            raise CommandError("--scale is not available yet; run demo_data without it.")
+            if scale < 1:
+                raise CommandError("--scale needs a positive number of references.")
+            build_scale_data(scale, self.stdout)
+            return
         users, references, entries = build_library_demo()
         ideas = build_ideas_demo(users)
         self.stdout.write(

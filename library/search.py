@@ -1,0 +1,308 @@
+"""Full-text search over references, log notes, ideas and comments, the same on both databases.
+
+Every searchable object has one SearchDocument row (kind, object id, title, body, what to show).
+The database indexes those rows (FTS5 on SQLite, a tsvector on PostgreSQL; migration 0005) and
+ranks matches: title above body, newer above older on a tie.
+
+Queries match first, on the index alone, with their own limit; other filters are applied to
+the handful of ids that come back. (Joining an FTS5 match to other conditions lets SQLite plan
+the join the wrong way round, orders of magnitude slower.)
+
+Apps declare what they index with `register`; the library registers references and log
+entries below, the ideas app its ideas and comments.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+from .models import LogEntry, Reference, SearchDocument
+from .rendering import plain_text
+
+COUNT_LIMIT = 1000
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # cannot occur in indexed text; become <mark> after escaping
+TOKEN_RE = re.compile(r'"([^"]*)"?|(\w+)', re.UNICODE)
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Indexer:
+    """How one kind of object becomes search documents."""
+
+    kind: str
+    label: str
+    queryset: object  # callable returning the queryset of objects to index
+    document: object  # callable(obj) -> dict(title, body, heading, url, stamp), or None to leave out
+
+
+INDEXERS = {}
+
+
+def register(kind, label, queryset, document, *, model, related=()):
+    """Index `model` objects as `kind`, kept in step on every save and delete."""
+    INDEXERS[kind] = Indexer(kind, label, queryset, document)
+
+    def saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            index_objects(kind, [instance.pk])
+
+    def deleted(sender, instance, **kwargs):
+        remove_objects(kind, [instance.pk])
+
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"search-save-{kind}")
+    post_delete.connect(deleted, sender=model, weak=False, dispatch_uid=f"search-delete-{kind}")
+
+
+def kinds():
+    return {kind: indexer.label for kind, indexer in INDEXERS.items()}
+
+
+# Keeping the index in step
+
+
+def index_objects(kind, ids):
+    """(Re)index the objects of `kind` with these ids; ones that should not be found are removed."""
+    ids = list(ids)
+    if not ids:
+        return
+    indexer = INDEXERS[kind]
+    with transaction.atomic():
+        SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
+        documents = []
+        for obj in indexer.queryset().filter(pk__in=ids):
+            fields = indexer.document(obj)
+            if fields:
+                documents.append(SearchDocument(kind=kind, object_id=obj.pk, **fields))
+        SearchDocument.objects.bulk_create(documents, batch_size=1000)
+
+
+def remove_objects(kind, ids):
+    SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+
+def rebuild_index(stdout=None, chunk=2000):
+    """Index everything again from scratch; returns {kind: documents}."""
+    counts = {}
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        for kind, indexer in INDEXERS.items():
+            counts[kind] = 0
+            batch = []
+            for obj in indexer.queryset().order_by("pk").iterator(chunk_size=chunk):
+                fields = indexer.document(obj)
+                if fields:
+                    batch.append(SearchDocument(kind=kind, object_id=obj.pk, **fields))
+                if len(batch) >= chunk:
+                    counts[kind] += len(SearchDocument.objects.bulk_create(batch))
+                    batch = []
+            counts[kind] += len(SearchDocument.objects.bulk_create(batch))
+            if stdout:
+                stdout.write(f"{indexer.label}: {counts[kind]}")
+    return counts
+
+
+# Querying
+
+
+@dataclass
+class Query:
+    """What the user typed, understood: phrases in quotes, words, the last word a prefix."""
+
+    phrases: list
+    words: list
+    prefix: str
+
+    @classmethod
+    def parse(cls, text):
+        text = (text or "").strip()
+        phrases, words = [], []
+        for phrase, word in TOKEN_RE.findall(text):
+            if phrase:
+                tokens = WORD_RE.findall(phrase.lower())
+                if len(tokens) > 1:
+                    phrases.append(tokens)
+                elif tokens:
+                    words.append(tokens[0])
+            elif word:
+                words.append(word.lower())
+        # Still typing the last word (no space after it): match it as a prefix.
+        prefix = words.pop() if words and text and not text.endswith((" ", '"')) else ""
+        return cls(phrases, words, prefix)
+
+    def __bool__(self):
+        return bool(self.phrases or self.words or self.prefix)
+
+    def fts5(self):
+        parts = ['"' + " ".join(tokens) + '"' for tokens in self.phrases]
+        parts += [f'"{word}"' for word in self.words]
+        if self.prefix:
+            parts.append(f'"{self.prefix}"*')
+        return " ".join(parts)
+
+    def tsquery(self):
+        parts = [" <-> ".join(tokens) for tokens in self.phrases]
+        parts += self.words
+        if self.prefix:
+            parts.append(f"{self.prefix}:*")
+        return " & ".join(f"({part})" for part in parts)
+
+
+@dataclass
+class Hit:
+    document: SearchDocument
+    snippet: str
+
+    @property
+    def label(self):
+        return INDEXERS[self.document.kind].label if self.document.kind in INDEXERS else self.document.kind
+
+
+def search(text, kind=None, offset=0, limit=20):
+    """The ranked hits for `text` (optionally one kind) from `offset`; returns (hits, has_more)."""
+    query = Query.parse(text)
+    if not query:
+        return [], False
+    rows = _ranked_ids(query, kind, offset, limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    documents = SearchDocument.objects.in_bulk([doc_id for doc_id, _ in rows])
+    return [
+        Hit(documents[doc_id], _marked(snippet)) for doc_id, snippet in rows if doc_id in documents
+    ], has_more
+
+
+def count(text, kind=None):
+    """How many documents match, counted up to COUNT_LIMIT (shown as "1000+")."""
+    query = Query.parse(text)
+    if not query:
+        return 0
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM library_searchdocument "
+            "WHERE vector @@ to_tsquery('simple', %s)"
+            + (" AND kind = %s" if kind else "")
+            + " LIMIT %s) AS hits"
+        )
+        params = [query.tsquery(), *([kind] if kind else []), COUNT_LIMIT + 1]
+    else:
+        sql = (
+            "SELECT count(*) FROM (SELECT 1 FROM library_search_fts WHERE library_search_fts MATCH %s"
+            + (" AND kind = %s" if kind else "")
+            + " LIMIT %s)"
+        )
+        params = [query.fts5(), *([kind] if kind else []), COUNT_LIMIT + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def matching_ids(text, kind, limit=2000):
+    """Object ids of `kind` matching `text`, best first: for list pages' text filters."""
+    query = Query.parse(text)
+    if not query:
+        return []
+    rows = _ranked_ids(query, kind, 0, limit, snippets=False)
+    object_of = dict(
+        SearchDocument.objects.filter(pk__in=[doc_id for doc_id, _ in rows]).values_list("pk", "object_id")
+    )
+    return [object_of[doc_id] for doc_id, _ in rows if doc_id in object_of]
+
+
+def _ranked_ids(query, kind, offset, limit, snippets=True):
+    """(document id, snippet) pairs, best first, found on the index before anything is joined."""
+    if connection.vendor == "postgresql":
+        return _ranked_ids_postgres(query, kind, offset, limit, snippets)
+    match, kind_filter = query.fts5(), " AND kind = %s" if kind else ""
+    # Title hits weigh ten times body hits; the index finds and ranks on its own, with its limit.
+    ranked_sql = f"""
+        SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score
+        FROM library_search_fts WHERE library_search_fts MATCH %s{kind_filter}
+        ORDER BY score LIMIT %s
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(ranked_sql, [match, *([kind] if kind else []), offset + limit])
+        ranked = cursor.fetchall()
+        # Among equal scores the newer document first: only the few ranked rows are looked up.
+        stamps = dict(SearchDocument.objects.filter(pk__in=[r for r, _ in ranked]).values_list("pk", "stamp"))
+        ranked.sort(key=lambda row: (row[1], -stamps[row[0]].timestamp()))
+        page = [rowid for rowid, _ in ranked[offset : offset + limit]]
+        if not snippets or not page:
+            return [(rowid, "") for rowid in page]
+        cursor.execute(
+            f"SELECT rowid, snippet(library_search_fts, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
+            f"FROM library_search_fts WHERE library_search_fts MATCH %s "
+            f"AND rowid IN ({', '.join(['%s'] * len(page))})",
+            [match, *page],
+        )
+        snippet_of = dict(cursor.fetchall())
+    return [(rowid, snippet_of.get(rowid, "")) for rowid in page]
+
+
+def _ranked_ids_postgres(query, kind, offset, limit, snippets):
+    sql = f"""
+        SELECT id, {"ts_headline('simple', body, q, %s)" if snippets else "''"} FROM (
+            SELECT id, body, q, ts_rank(vector, q, 1) AS score, stamp
+            FROM library_searchdocument, to_tsquery('simple', %s) AS q
+            WHERE vector @@ q {"AND kind = %s" if kind else ""}
+            ORDER BY score DESC, stamp DESC
+            LIMIT %s OFFSET %s
+        ) AS hits
+        ORDER BY score DESC, stamp DESC
+    """
+    options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=1"
+    params = [*([options] if snippets else []), query.tsquery(), *([kind] if kind else []), limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _marked(snippet):
+    """Escape the snippet's text, then turn the engine's markers into <mark> elements."""
+    escaped = html.escape(snippet or "")
+    return escaped.replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+
+# The library's own kinds
+
+
+def _reference_document(reference):
+    facts = " ".join(filter(None, [reference.authors, reference.affiliation, reference.venue]))
+    return {
+        "title": reference.title,
+        "body": f"{facts}\n{plain_text(reference.summary_html)}".strip(),
+        "heading": reference.title,
+        "url": reference.get_absolute_url(),
+        "stamp": reference.created,
+    }
+
+
+def _log_entry_document(entry):
+    return {
+        "title": entry.display_title,
+        "body": plain_text(entry.notes_html),
+        "heading": f"{entry.reader.get_username()} read “{entry.display_title}” on {entry.read_on:%b %-d, %Y}",
+        "url": entry.get_absolute_url(),
+        "stamp": entry.created,
+    }
+
+
+register("reference", "References", Reference.objects.all, _reference_document, model=Reference)
+register(
+    "log",
+    "Reading log",
+    lambda: LogEntry.objects.select_related("reference", "reader"),
+    _log_entry_document,
+    model=LogEntry,
+)
+
+
+def _reference_saved(sender, instance, raw=False, **kwargs):
+    # A log entry shows its reference's title unless it logged its own.
+    if not raw:
+        index_objects("log", instance.log_entries.filter(logged_title="").values_list("pk", flat=True))
+
+
+post_save.connect(_reference_saved, sender=Reference, dispatch_uid="search-reference-entries")
