@@ -110,19 +110,19 @@ SEARCH_MAX_PAGE = 50
 @public_read
 def search_page(request):
     """Search everything at once, ranked, with highlighted snippets; filter by type, paginate."""
-    text = request.GET.get("q", "").strip()[:200]
+    text = request.GET.get("q", "")[:200]  # a trailing space says the last word is finished
     kind = request.GET.get("type") if request.GET.get("type") in search.kinds() else None
     try:
         number = min(max(int(request.GET.get("page", 1)), 1), SEARCH_MAX_PAGE)
     except ValueError:
         number = 1
     hits, has_more = search.search(text, kind, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
-    total = search.count(text, kind) if text else 0
+    total = search.count(text, kind) if text.strip() else 0
     return render(
         request,
         "search.html",
         {
-            "search_query": text,
+            "search_query": text.strip(),
             "kind": kind,
             "kinds": search.kinds(),
             "hits": hits,

@@ -8,6 +8,7 @@ and `$$…$$` become MathML on the server, and the result passes an allow-list s
 import re
 import threading
 import xml.etree.ElementTree as etree
+from html import unescape
 
 import markdown
 import nh3
@@ -141,5 +142,5 @@ _TAG_RE = re.compile(r"<[^>]+>")
 
 
 def plain_text(html):
-    """The text of rendered HTML, for excerpts."""
-    return re.sub(r"\s+", " ", _TAG_RE.sub(" ", html)).strip()
+    """The text of rendered HTML, for excerpts and the search index (entities decoded)."""
+    return unescape(re.sub(r"\s+", " ", _TAG_RE.sub(" ", html)).strip())

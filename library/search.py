@@ -117,7 +117,7 @@ class Query:
 
     @classmethod
     def parse(cls, text):
-        text = (text or "").strip()
+        text = (text or "").lstrip()
         phrases, words = [], []
         for phrase, word in TOKEN_RE.findall(text):
             if phrase:

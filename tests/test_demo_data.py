@@ -2,7 +2,7 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from ideas.models import Comment, Idea
 from library.models import Kind, LogEntry, Reference
@@ -48,8 +48,3 @@ def test_demo_data_twice_adds_nothing():
 
     assert counts() == before
     assert "0 references, 0 log entries and 0 ideas added" in output
-
-
-def test_scale_is_refused_until_it_exists():
-    with pytest.raises(CommandError):
-        call_command("demo_data", scale=10, stdout=StringIO())

@@ -1,0 +1,173 @@
+"""The search engine behaves the same on SQLite (FTS5) and PostgreSQL (tsvector): same tests."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from ideas.models import Comment
+from library import search
+from library.models import SearchDocument
+from library.services import merge_references
+
+pytestmark = pytest.mark.django_db
+
+
+def found(text, kind=None):
+    hits, _ = search.search(text, kind, limit=50)
+    return [(hit.document.kind, hit.document.heading) for hit in hits]
+
+
+def headings(text, kind=None):
+    return [heading for _, heading in found(text, kind)]
+
+
+def test_words_must_all_match_phrases_stay_together_and_the_last_word_may_be_unfinished(make_reference):
+    make_reference(title="Sparse autoencoders find features", summary="Dictionary learning on activations.")
+    make_reference(title="Autoencoders that are sparse by design")
+    make_reference(title="Dense retrieval")
+
+    assert set(headings("sparse autoencoders ")) == {
+        "Sparse autoencoders find features",
+        "Autoencoders that are sparse by design",
+    }
+    assert headings('"sparse autoencoders"') == ["Sparse autoencoders find features"]
+    assert headings("dictionary activ") == ["Sparse autoencoders find features"]
+    assert headings("autoenc") and not headings("autoenc ")  # a finished word must match whole
+    assert headings("sparse retrieval ") == []
+
+
+def test_title_matches_rank_above_body_matches_and_newer_above_older(make_reference, make_idea):
+    body_only = make_reference(title="A survey of memory", summary="Mentions transformers once.")
+    in_title = make_reference(title="Transformers explained")
+    assert headings("transformers ")[:2] == ["Transformers explained", "A survey of memory"]
+
+    old = make_idea(title="Mixture of experts routing")
+    new = make_idea(title="Mixture of experts routing")
+    SearchDocument.objects.filter(kind="idea", object_id=old.pk).update(
+        stamp=timezone.now() - datetime.timedelta(days=400)
+    )
+    ideas = [hit.document.object_id for hit in search.search("mixture experts ", "idea")[0]]
+    assert ideas == [new.pk, old.pk]
+    assert body_only.pk != in_title.pk
+
+
+def test_results_span_every_kind_and_filter_by_type(
+    member, make_reference, make_entry, make_idea, make_comment
+):
+    reference = make_reference(title="Titans: neural memory at test time")
+    make_entry(member, reference, notes="Neural memory at test time.")
+    idea = make_idea(title="Reproduce Titans memory", body="Small scale first.")
+    make_comment(idea, member, body="Memory module from the paper?")
+
+    assert {kind for kind, _ in found("memory ")} == {"reference", "log", "idea", "comment"}
+    assert found("memory ", "comment") == [("comment", "member on “Reproduce Titans memory”")]
+    assert search.count("memory ") == 4 and search.count("memory ", "idea") == 1
+
+
+def test_snippets_highlight_matches_and_escape_everything_else(make_reference):
+    make_reference(title="Safe", summary="The `<script>alert(1)</script>` trick and attention sinks.")
+
+    hit = search.search("attention ")[0][0]
+
+    assert "<mark>attention</mark>" in hit.snippet
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+
+
+def test_the_index_follows_every_kind_of_write(
+    member, curator, make_reference, make_idea, make_comment, tmp_path
+):
+    reference = make_reference(title="Denoising diffusion")
+    assert headings("diffusion ") == ["Denoising diffusion"]
+
+    reference.title = "Score-based generative modelling"
+    reference.save()
+    assert headings("diffusion ") == [] and headings("generative ") == ["Score-based generative modelling"]
+
+    duplicate = make_reference(title="Score matching notes", url="https://example.org/score")
+    merge_references(reference, [duplicate])
+    assert headings("matching ") == []
+
+    idea = make_idea(title="Flow matching")
+    comment = make_comment(idea, member, body="Try rectified flows.")
+    assert headings("rectified ") == ["member on “Flow matching”"]
+    comment.is_hidden = True
+    comment.save()
+    assert headings("rectified ") == []
+    idea.delete()
+    assert headings("flow ") == []
+
+    log = tmp_path / "log.md"
+    log.write_text(
+        "Legend:\n- 📜: papers\n\n01/02/2025\n- 📜[Consistency models](https://arxiv.org/abs/2303.01469)\n    - one-step sampling\n"
+    )
+    call_command("import_library", str(log), "--reader", member.username, stdout=StringIO())
+    assert set(headings("consistency ")) == {
+        "Consistency models",
+        "member read “Consistency models” on Jan 2, 2025",
+    }
+
+    reference.delete()
+    assert headings("generative ") == []
+
+
+def test_admin_hide_action_removes_comments_from_search(curator_client, member, make_idea, make_comment):
+    comment = make_comment(make_idea(title="Quantization"), member, body="FP8 everywhere")
+
+    curator_client.post(
+        reverse("admin:ideas_comment_changelist"), {"action": "hide", "_selected_action": [comment.pk]}
+    )
+
+    assert Comment.objects.get(pk=comment.pk).is_hidden
+    assert headings("fp8 ") == []
+
+
+def test_rebuild_recreates_the_index(member, make_reference, make_entry):
+    make_entry(member, make_reference(title="Mamba"), notes="Selective scan.")
+    SearchDocument.objects.all().delete()
+    assert headings("mamba ") == []
+
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+
+    assert set(headings("mamba ")) == {"Mamba", "member read “Mamba” on Sep 25, 2024"}
+    assert "Indexed 2 documents" in out.getvalue()
+
+
+def test_search_page(member_client, make_reference, django_assert_max_num_queries):
+    for n in range(25):
+        make_reference(title=f"Attention variant {n}")
+
+    with django_assert_max_num_queries(8):
+        response = member_client.get(reverse("search"), {"q": "attention", "type": "reference"})
+    page = response.content.decode()
+    assert "25 results" in page and page.count('class="result-kind"') == 20
+    assert "<mark>Attention</mark>" in page
+    second = member_client.get(reverse("search"), {"q": "attention", "type": "reference", "page": 2})
+    assert second.content.decode().count('class="result-kind"') == 5
+
+    empty = member_client.get(reverse("search"), {"q": "zzzz"})
+    assert "Nothing matches “zzzz”" in empty.content.decode()
+    odd = member_client.get(reverse("search"), {"q": '"unclosed (phrase* OR NOT', "page": "x"})
+    assert odd.status_code == 200
+
+
+def test_search_follows_the_read_rules(client, settings):
+    assert client.get(reverse("search"), {"q": "x"})["Location"].startswith("/accounts/login/")
+    settings.IDL_PUBLIC_READ = True
+    assert client.get(reverse("search"), {"q": "x"}).status_code == 200
+
+
+def test_library_and_ideas_text_filters_use_the_engine(member_client, make_reference, make_idea):
+    make_reference(title="Grokking", summary="Delayed generalization.")
+    make_reference(title="Scaling laws")
+    make_idea(title="Grokking in modular arithmetic")
+
+    library = member_client.get(reverse("library:list"), {"q": "generaliz"}).context["page"].object_list
+    ideas = member_client.get(reverse("ideas:list"), {"q": "modular"}).context["page"].object_list
+
+    assert [r.title for r in library] == ["Grokking"]
+    assert [i.title for i in ideas] == ["Grokking in modular arithmetic"]
