@@ -241,10 +241,17 @@ def _ranked_ids(query, kind, offset, limit, snippets=True):
     return [(rowid, snippet_of.get(rowid, "")) for rowid in page]
 
 
+# Like FTS5's snippet() over both columns: the body's best fragment, else the title.
+HEADLINE = (
+    "CASE WHEN to_tsvector('simple', body) @@ q THEN ts_headline('simple', body, q, %s) "
+    "ELSE ts_headline('simple', title, q, %s) END"
+)
+
+
 def _ranked_ids_postgres(query, kind, offset, limit, snippets):
     sql = f"""
-        SELECT id, {"ts_headline('simple', body, q, %s)" if snippets else "''"} FROM (
-            SELECT id, body, q, ts_rank(vector, q, 1) AS score, stamp
+        SELECT id, {HEADLINE if snippets else "''"} FROM (
+            SELECT id, title, body, q, ts_rank(vector, q, 1) AS score, stamp
             FROM library_searchdocument, to_tsquery('simple', %s) AS q
             WHERE vector @@ q {"AND kind = %s" if kind else ""}
             ORDER BY score DESC, stamp DESC
@@ -253,7 +260,13 @@ def _ranked_ids_postgres(query, kind, offset, limit, snippets):
         ORDER BY score DESC, stamp DESC
     """
     options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=1"
-    params = [*([options] if snippets else []), query.tsquery(), *([kind] if kind else []), limit, offset]
+    params = [
+        *([options, options] if snippets else []),
+        query.tsquery(),
+        *([kind] if kind else []),
+        limit,
+        offset,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
