@@ -12,12 +12,14 @@ Apps declare what they index with `register`; the library registers references a
 entries below, the ideas app its ideas and comments.
 """
 
+import datetime
 import html
 import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from .models import LogEntry, Reference, SearchDocument
 from .rendering import plain_text
@@ -232,7 +234,7 @@ def _ranked_ids(query, kind, offset, limit, snippets=True):
         if not snippets or not page:
             return [(rowid, "") for rowid in page]
         cursor.execute(
-            f"SELECT rowid, snippet(library_search_fts, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
+            f"SELECT rowid, snippet(library_search_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
             f"FROM library_search_fts WHERE library_search_fts MATCH %s "
             f"AND rowid IN ({', '.join(['%s'] * len(page))})",
             [match, *page],
@@ -241,11 +243,8 @@ def _ranked_ids(query, kind, offset, limit, snippets=True):
     return [(rowid, snippet_of.get(rowid, "")) for rowid in page]
 
 
-# Like FTS5's snippet() over both columns: the body's best fragment, else the title.
-HEADLINE = (
-    "CASE WHEN to_tsvector('simple', body) @@ q THEN ts_headline('simple', body, q, %s) "
-    "ELSE ts_headline('simple', title, q, %s) END"
-)
+# The body's best fragment (its beginning when only the title matched), as FTS5's snippet().
+HEADLINE = "ts_headline('simple', body, q, %s)"
 
 
 def _ranked_ids_postgres(query, kind, offset, limit, snippets):
@@ -259,9 +258,9 @@ def _ranked_ids_postgres(query, kind, offset, limit, snippets):
         ) AS hits
         ORDER BY score DESC, stamp DESC
     """
-    options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=15, MaxFragments=1"
+    options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=15"
     params = [
-        *([options, options] if snippets else []),
+        *([options] if snippets else []),
         query.tsquery(),
         *([kind] if kind else []),
         limit,
@@ -298,7 +297,7 @@ def _log_entry_document(entry):
         "body": plain_text(entry.notes_html),
         "heading": f"{entry.reader.get_username()} read “{entry.display_title}” on {entry.read_on:%b %-d, %Y}",
         "url": entry.get_absolute_url(),
-        "stamp": entry.created,
+        "stamp": timezone.make_aware(datetime.datetime.combine(entry.read_on, datetime.time(12))),
     }
 
 

@@ -141,13 +141,13 @@ def test_rebuild_recreates_the_index(member, make_reference, make_entry):
 
 def test_search_page(member_client, make_reference, django_assert_max_num_queries):
     for n in range(25):
-        make_reference(title=f"Attention variant {n}")
+        make_reference(title=f"Attention variant {n}", summary="Which heads does attention use?")
 
     with django_assert_max_num_queries(8):
         response = member_client.get(reverse("search"), {"q": "attention", "type": "reference"})
     page = response.content.decode()
     assert "25 results" in page and page.count('class="result-kind"') == 20
-    assert "<mark>Attention</mark>" in page
+    assert "heads does <mark>attention</mark> use" in page
     second = member_client.get(reverse("search"), {"q": "attention", "type": "reference", "page": 2})
     assert second.content.decode().count('class="result-kind"') == 5
 
