@@ -2,6 +2,7 @@ import django_filters
 from django import forms
 
 from library import search
+from library.filters import filter_tag
 
 from .models import Idea, Status
 
@@ -9,7 +10,7 @@ from .models import Idea, Status
 class IdeaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    tag = django_filters.CharFilter(field_name="tags__slug", label="Tag", distinct=True)
+    tag = django_filters.CharFilter(label="Tag", method=filter_tag)
     mine = django_filters.BooleanFilter(label="Mine only", method="filter_mine", widget=forms.CheckboxInput)
     sort = django_filters.OrderingFilter(
         fields=(("last_activity", "activity"), ("n_comments", "comments"), ("created", "created")),

@@ -190,7 +190,8 @@ class Comment(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return f"{self.idea.get_absolute_url()}#comment-{self.pk}"
+        # A permalink: the view works out which page of the discussion the comment is on.
+        return reverse("ideas:comment", args=[self.pk])
 
     @property
     def was_edited(self):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.idea_new, name="new"),
     path("import/", transfer.ideas_import_page, name="import"),
     path("export.md", transfer.ideas_download, name="download"),
+    path("comments/<int:pk>/", views.comment_permalink, name="comment"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),

@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -27,30 +29,53 @@ def idea_list(request):
     )
 
 
+COMMENTS_PER_PAGE = 100
+
+
+def shown_comments(user, idea):
+    """The comments this user sees on an idea, oldest first (curators see hidden ones too)."""
+    comments = idea.comments.order_by("created", "id")
+    return comments if user.is_staff else comments.visible()
+
+
 @public_read
 def idea_detail(request, slug):
-    comments = Comment.objects.select_related("author")
-    if not request.user.is_staff:
-        comments = comments.visible()
     idea = get_object_or_404(
         Idea.objects.select_related("proposer", "area").prefetch_related(
             "tags",
             "members",
             Prefetch("reference_links", IdeaReference.objects.select_related("reference")),
-            Prefetch("comments", comments, to_attr="shown_comments"),
             "status_changes__changed_by",
         ),
         slug=slug,
     )
+    # A long discussion comes in pages; the newest page first, where the conversation is.
+    paginator = Paginator(shown_comments(request.user, idea).select_related("author"), COMMENTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "idea": idea,
+            "comments": page,
             "comment_form": CommentForm(),
             "is_member": any(member.pk == request.user.pk for member in idea.members.all()),
         },
     )
+
+
+@public_read
+def comment_permalink(request, pk):
+    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
+    if comment.is_hidden and not request.user.is_staff:
+        raise Http404("No such comment.")
+    earlier = (
+        shown_comments(request.user, comment.idea)
+        .filter(Q(created__lt=comment.created) | Q(created=comment.created, id__lt=comment.pk))
+        .count()
+    )
+    page = earlier // COMMENTS_PER_PAGE + 1
+    return redirect(f"{comment.idea.get_absolute_url()}?page={page}#comment-{comment.pk}")
 
 
 @login_required

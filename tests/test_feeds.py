@@ -159,7 +159,7 @@ def test_ideas_feed_merges_ideas_and_comments_newest_first(member_client, ideas_
     ]
     expected = ["on_first", "on_second", "second", "first"]
     assert [alternate(e) for e in items] == [HOST + ideas_world[name].get_absolute_url() for name in expected]
-    assert alternate(items[0]).endswith(f"#comment-{ideas_world['on_first'].pk}")
+    assert alternate(items[0]).endswith(f"/ideas/comments/{ideas_world['on_first'].pk}/")
     dates = [published(e) for e in items]
     assert dates == sorted(dates, reverse=True)
     assert items[3].findtext(f"{ATOM}author/{ATOM}name") == "member"
@@ -173,7 +173,7 @@ def test_hidden_comments_never_reach_the_ideas_feed(client, curator, ideas_world
     response = client.get(IDEAS_FEED)
     assert len(entries(parse_feed(response))) == 4
     assert b"Rude remark" not in response.content
-    assert f"#comment-{ideas_world['hidden'].pk}".encode() not in response.content
+    assert f"/ideas/comments/{ideas_world['hidden'].pk}/".encode() not in response.content
 
 
 def test_ideas_feed_keeps_the_latest_fifty_in_all(member_client, member, make_idea, make_comment):

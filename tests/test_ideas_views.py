@@ -389,3 +389,29 @@ def test_idea_pages_have_fixed_query_budgets(
         assert client.get(idea.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(reverse("ideas:list")).status_code == 200
+
+
+def test_a_long_discussion_comes_in_pages_newest_first_with_permalinks(
+    member_client, member, curator, make_idea, make_comment, django_assert_max_num_queries
+):
+    from ideas.views import COMMENTS_PER_PAGE
+
+    idea = make_idea(title="Busy idea")
+    comments = [make_comment(idea, member, body=f"Comment number {n}") for n in range(COMMENTS_PER_PAGE + 5)]
+    hidden = comments[2]
+    hidden.is_hidden = True
+    hidden.save()
+
+    with django_assert_max_num_queries(12):
+        page = member_client.get(idea.get_absolute_url())
+    shown = [c.body for c in page.context["comments"]]
+    assert shown[0] == f"Comment number {COMMENTS_PER_PAGE + 1}" and len(shown) == 4
+    assert f"{COMMENTS_PER_PAGE + 4} comments · page 2 of 2" in page.content.decode()
+
+    first = member_client.get(comments[3].get_absolute_url())
+    assert first["Location"] == f"{idea.get_absolute_url()}?page=1#comment-{comments[3].pk}"
+    last = member_client.get(comments[-1].get_absolute_url())
+    assert last["Location"] == f"{idea.get_absolute_url()}?page=2#comment-{comments[-1].pk}"
+    assert member_client.get(hidden.get_absolute_url()).status_code == 404
+    member_client.force_login(curator)
+    assert member_client.get(hidden.get_absolute_url()).status_code == 302

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
@@ -18,13 +17,15 @@ def when(moment, css_class=""):
         return ""
     now = timezone.now()
     age = now - moment
+    local = timezone.localtime(moment)
     if age < timedelta(minutes=1):
         shown = "just now"
     elif age < RELATIVE_FOR:
         shown = f"{timesince(moment, now, depth=1)} ago"
     else:
-        shown = date_format(timezone.localtime(moment), "M j, Y")
-    exact = date_format(timezone.localtime(moment), "l, F j, Y, H:i T")
+        shown = f"{local:%b} {local.day}, {local.year}"
+    # strftime, not date_format: this runs for every comment on a long discussion.
+    exact = f"{local:%A, %B} {local.day}, {local:%Y, %H:%M %Z}"
     return format_html(
         '<time{} datetime="{}" title="{}">{}</time>',
         format_html(' class="{}"', css_class) if css_class else "",
