@@ -1,12 +1,13 @@
 """Site-wide pages: the dashboard and everything under one tag."""
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from ideas.models import Comment, Idea, Status
 from library import search
@@ -18,12 +19,31 @@ from .access import public_read
 PREVIEW_LIMIT = 100_000
 
 
+TAG_COUNTS_SECONDS = 300
+
+
 def top_tags(limit=30, prefix=""):
-    """Tags by how often they are used anywhere, optionally by prefix; one query."""
-    tags = Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(uses__gt=0)
+    """Tags by how often they are used anywhere, optionally by prefix.
+
+    Counting every tag use is the dearest query on a big wiki, so the counts are cached for a
+    few minutes; a new tag shows up in suggestions and on the dashboard soon after.
+    """
+    counted = cache.get_or_set("tag-counts", _count_tags, TAG_COUNTS_SECONDS)
     if prefix:
-        tags = tags.filter(name__istartswith=prefix)
-    return tags.order_by("-uses", "name")[:limit]
+        prefix = prefix.casefold()
+        counted = [tag for tag in counted if tag.name.casefold().startswith(prefix)]
+    return counted[:limit]
+
+
+def _count_tags():
+    uses = (
+        TaggedItem.objects.values("tag_id").annotate(n=Count("id")).order_by("-n").values_list("tag_id", "n")
+    )
+    counts = dict(uses)
+    tags = list(Tag.objects.filter(pk__in=counts))
+    for tag in tags:
+        tag.uses = counts[tag.pk]
+    return sorted(tags, key=lambda tag: (-tag.uses, tag.name))
 
 
 @public_read
@@ -37,6 +57,7 @@ def home(request):
             "tags": top_tags(),
             "active_ideas": Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
             .with_counts()
+            .select_related("proposer")
             .prefetch_related("tags")
             .order_by("-last_activity")[:6],
             "latest_comments": Comment.objects.visible()

@@ -90,3 +90,13 @@ def make_comment(db):
         return Comment.objects.create(idea=idea, author=author, body=body, **extra)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty cache, as a fresh process would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -29,7 +29,7 @@ def library_of(make_user, make_reference, make_entry):
 
 # (url name, budget): session + user, then the page's own queries.
 PAGES = [
-    ("home", 10),
+    ("home", 11),
     ("library:list", 6),
     ("library:log", 6),
 ]
@@ -69,3 +69,12 @@ def test_reference_detail_budget(
         make_entry(make_user(), reference).tags.add("a")
     with django_assert_max_num_queries(7):
         assert member_client.get(reference.get_absolute_url()).status_code == 200
+
+
+def test_dashboard_tag_counts_are_cached_between_requests(member_client, library_of, django_assert_num_queries):
+    library_of(5)
+    first = member_client.get(reverse("home"))
+    assert [tag.name for tag in first.context["tags"]][0] == "shared"
+
+    with django_assert_num_queries(9):  # two fewer: the tag counts come from the cache
+        member_client.get(reverse("home"))
