@@ -37,7 +37,9 @@ def reference_list(request):
 @public_read
 def reference_bibtex(request):
     """BibTeX of the library list as filtered: the same query string as /library/."""
-    filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
+    # Only the fields BibTeX uses: summaries and their HTML would be most of the bytes read.
+    fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue"]
+    filterset = ReferenceFilter(request.GET, queryset=Reference.objects.only(*fields))
     response = HttpResponse(
         to_bibtex(filterset.qs.iterator(chunk_size=500)), content_type="application/x-bibtex; charset=utf-8"
     )
