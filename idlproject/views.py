@@ -1,8 +1,8 @@
 """Site-wide pages: the dashboard and everything under one tag."""
 
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render

@@ -3,14 +3,43 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Count
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from .models import LogEntry
 
 WEEKS = 53
 CELL = 12  # px, including the gap
 LEVELS = 4
+CACHE_SECONDS = 600
+
+
+def cache_key(reader_id, today):
+    return f"activity:{reader_id or 'all'}:{today:%Y-%m-%d}"
+
+
+def _daily_counts(reader, start, today):
+    entries = LogEntry.objects.filter(read_on__gte=start, read_on__lte=today)
+    if reader is not None:
+        entries = entries.filter(reader=reader)
+    return dict(entries.order_by().values_list("read_on").annotate(n=Count("id")))
+
+
+def forget_counts(reader_id):
+    """A reading logged, moved or deleted shows on the heatmaps at once."""
+    today = timezone.localdate()
+    cache.delete_many([cache_key(None, today), cache_key(reader_id, today)])
+
+
+def _forget_counts(sender, instance, **kwargs):
+    forget_counts(instance.reader_id)
+
+
+post_save.connect(_forget_counts, sender=LogEntry, dispatch_uid="activity-counts-save")
+post_delete.connect(_forget_counts, sender=LogEntry, dispatch_uid="activity-counts-delete")
 
 
 @dataclass
@@ -27,22 +56,29 @@ def activity_calendar(reader=None, today=None):
     today = today or timezone.localdate()
     # Start on the Sunday WEEKS-1 weeks back, so columns are whole weeks and today is in the last.
     start = today - timedelta(days=(today.weekday() + 1) % 7 + 7 * (WEEKS - 1))
-    entries = LogEntry.objects.filter(read_on__gte=start, read_on__lte=today)
-    if reader is not None:
-        entries = entries.filter(reader=reader)
-    counts = dict(entries.order_by().values_list("read_on").annotate(n=Count("id")))
+    counts = cache.get_or_set(
+        cache_key(reader.pk if reader else None, today),
+        lambda: _daily_counts(reader, start, today),
+        CACHE_SECONDS,
+    )
     busiest = max(counts.values(), default=0)
-    days, months = [], []
+    days, months, cells = [], [], []
     for offset in range((today - start).days + 1):
         date = start + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
         count = counts.get(date, 0)
         level = 0 if not count else max(1, round(LEVELS * count / busiest))
         days.append(Day(date, count, level, week * CELL, weekday * CELL))
+        # Built here rather than in a template loop: 371 cells on every dashboard view.
+        cells.append(
+            f'<rect class="level-{level}" x="{week * CELL}" y="{weekday * CELL}" width="10" height="10" rx="2">'
+            f"<title>{count} on {date:%a %b} {date.day}, {date.year}</title></rect>"
+        )
         if date.day == 1:
             months.append({"x": week * CELL, "label": date.strftime("%b")})
     return {
         "days": days,
+        "cells": mark_safe("".join(cells)),
         "months": months,
         "total": sum(counts.values()),
         "width": WEEKS * CELL + 30,

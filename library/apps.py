@@ -6,4 +6,4 @@ class LibraryConfig(AppConfig):
     name = "library"
 
     def ready(self):
-        from . import search  # noqa: F401  registers references and log entries for indexing
+        from . import activity, search  # noqa: F401  they keep their caches and index in step

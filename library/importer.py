@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from .activity import forget_counts
 from .formats import papers, readinglog
 from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
@@ -165,6 +166,7 @@ class LibraryImporter:
             new.append(entry)
         LogEntry.objects.bulk_create(new)
         index_objects("log", [entry.pk for entry in new])  # bulk_create sends no signals
+        forget_counts(self.reader.pk)
         self.report.entries_created += len(new)
 
     # The papers README

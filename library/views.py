@@ -23,6 +23,19 @@ def paginate(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+def paginate_by_ids(request, queryset, per_page):
+    """A page of a long list: the ids are sliced on the index, then only their rows are built.
+
+    An OFFSET deep in a list of 100,000 would otherwise compute every skipped row in full,
+    annotations included; this way page 1,000 costs about what page 1 does.
+    """
+    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get("page"))
+    ids = list(page.object_list)
+    rows = queryset.in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids if pk in rows]
+    return page
+
+
 @public_read
 def reference_list(request):
     references = Reference.objects.with_list_data().with_times_read()
@@ -30,7 +43,7 @@ def reference_list(request):
     return render(
         request,
         "library/reference_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs, REFERENCES_PER_PAGE)},
+        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, REFERENCES_PER_PAGE)},
     )
 
 
@@ -139,7 +152,7 @@ def log_list(request):
     return render(
         request,
         "library/log_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs, LOG_ENTRIES_PER_PAGE)},
+        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, LOG_ENTRIES_PER_PAGE)},
     )
 
 

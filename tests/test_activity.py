@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from io import StringIO
 
 import pytest
 from django.urls import reverse
@@ -51,3 +52,23 @@ def test_member_page_query_budget(
         make_idea(proposer=other_member).tags.add("y")
     with django_assert_max_num_queries(11):
         assert member_client.get(reverse("member", args=["other"])).status_code == 200
+
+
+def test_heatmap_counts_are_cached_but_a_new_reading_shows_at_once(
+    member_client, member, make_entry, tmp_path
+):
+    from django.core.management import call_command
+
+    make_entry(member, read_on=timezone.localdate())
+    first = member_client.get(reverse("home")).content.decode()
+    assert "1 reading logged in the last year" in first
+
+    make_entry(member, read_on=timezone.localdate())
+    assert "2 readings logged in the last year" in member_client.get(reverse("home")).content.decode()
+
+    log = tmp_path / "log.md"
+    log.write_text(
+        f"Legend:\n- 📜: papers\n\n{timezone.localdate():%m/%d/%Y}\n- 📜[Imported](https://x.org/p)\n"
+    )
+    call_command("import_library", str(log), "--reader", member.username, stdout=StringIO())
+    assert "3 readings logged in the last year" in member_client.get(reverse("home")).content.decode()
