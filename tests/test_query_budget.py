@@ -78,5 +78,5 @@ def test_dashboard_tag_counts_are_cached_between_requests(
     first = member_client.get(reverse("home"))
     assert next(tag.name for tag in first.context["tags"]) == "shared"
 
-    with django_assert_num_queries(9):  # two fewer: the tag counts come from the cache
+    with django_assert_num_queries(8):  # three fewer: tag counts and heatmap counts are cached
         member_client.get(reverse("home"))
