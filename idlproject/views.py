@@ -2,48 +2,29 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db.models import Count
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
 from library import search
 from library.models import LogEntry, Reference
 from library.rendering import render_markdown
+from library.tags import tag_counts
 
 from .access import public_read
 
 PREVIEW_LIMIT = 100_000
 
 
-TAG_COUNTS_SECONDS = 300
-
-
 def top_tags(limit=30, prefix=""):
-    """Tags by how often they are used anywhere, optionally by prefix.
-
-    Counting every tag use is the dearest query on a big wiki, so the counts are cached for a
-    few minutes; a new tag shows up in suggestions and on the dashboard soon after.
-    """
-    counted = cache.get_or_set("tag-counts", _count_tags, TAG_COUNTS_SECONDS)
+    """Tags by how often they are used anywhere, optionally by prefix (counts a few minutes old)."""
+    counted = tag_counts()
     if prefix:
         prefix = prefix.casefold()
         counted = [tag for tag in counted if tag.name.casefold().startswith(prefix)]
     return counted[:limit]
-
-
-def _count_tags():
-    uses = (
-        TaggedItem.objects.values("tag_id").annotate(n=Count("id")).order_by("-n").values_list("tag_id", "n")
-    )
-    counts = dict(uses)
-    tags = list(Tag.objects.filter(pk__in=counts))
-    for tag in tags:
-        tag.uses = counts[tag.pk]
-    return sorted(tags, key=lambda tag: (-tag.uses, tag.name))
 
 
 @public_read

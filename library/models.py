@@ -127,6 +127,7 @@ class Reference(models.Model):
         indexes = [
             models.Index(fields=["kind", "-created"]),
             models.Index(fields=["published"]),
+            models.Index(fields=["kind", "published"]),
         ]
 
     def __str__(self):
