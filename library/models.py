@@ -275,7 +275,7 @@ class SearchDocument(models.Model):
     body = models.TextField(blank=True)
     heading = models.CharField(max_length=600, help_text="What a result shows as its link text.")
     url = models.CharField(max_length=300)
-    stamp = models.DateTimeField(help_text="Newer wins a tie in rank.")
+    stamp = models.DateTimeField(help_text="When it was added, read or said: shown with the result.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document")]

@@ -144,11 +144,15 @@ class Query:
             parts.append(f'"{self.prefix}"*')
         return " ".join(parts)
 
-    def tsquery(self):
-        parts = [" <-> ".join(tokens) for tokens in self.phrases]
-        parts += self.words
+    def tsquery(self, weight=""):
+        """PostgreSQL's form; with weight "A", only matches in the title (weighted A) count."""
+        parts = [
+            " <-> ".join(f"{token}:{weight}" if weight else token for token in tokens)
+            for tokens in self.phrases
+        ]
+        parts += [f"{word}:{weight}" if weight else word for word in self.words]
         if self.prefix:
-            parts.append(f"{self.prefix}:*")
+            parts.append(f"{self.prefix}:*{weight}")
         return " & ".join(f"({part})" for part in parts)
 
 
@@ -214,25 +218,23 @@ def matching_ids(text, kind, limit=2000):
 
 
 def _ranked_ids(query, kind, offset, limit, snippets=True):
-    """(document id, snippet) pairs, best first, found on the index before anything is joined."""
+    """(document id, snippet) pairs, best first, found on the index before anything is joined.
+
+    Matches in a title rank above matches only in a body, as two tiers: the title matches are
+    ranked first, and the (usually many more) body-only matches only when a page needs them.
+    Ranking fewer rows is what keeps a common word fast in a big library.
+    """
     if connection.vendor == "postgresql":
         return _ranked_ids_postgres(query, kind, offset, limit, snippets)
-    match, kind_filter = query.fts5(), " AND kind = %s" if kind else ""
-    # Title hits weigh ten times body hits; the index finds and ranks on its own, with its limit.
-    ranked_sql = f"""
-        SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score
-        FROM library_search_fts WHERE library_search_fts MATCH %s{kind_filter}
-        ORDER BY score LIMIT %s
-    """
+    match, wanted = query.fts5(), offset + limit
+    in_title = f"title : ({match})"
+    ranked = _fts5_ranked(in_title, kind, wanted)
+    if len(ranked) < wanted:
+        ranked += _fts5_ranked(f"({match}) NOT {in_title}", kind, wanted - len(ranked))
+    page = ranked[offset:wanted]
+    if not snippets or not page:
+        return [(rowid, "") for rowid in page]
     with connection.cursor() as cursor:
-        cursor.execute(ranked_sql, [match, *([kind] if kind else []), offset + limit])
-        ranked = cursor.fetchall()
-        # Among equal scores the newer document first: only the few ranked rows are looked up.
-        stamps = dict(SearchDocument.objects.filter(pk__in=[r for r, _ in ranked]).values_list("pk", "stamp"))
-        ranked.sort(key=lambda row: (row[1], -stamps[row[0]].timestamp()))
-        page = [rowid for rowid, _ in ranked[offset : offset + limit]]
-        if not snippets or not page:
-            return [(rowid, "") for rowid in page]
         cursor.execute(
             f"SELECT rowid, snippet(library_search_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
             f"FROM library_search_fts WHERE library_search_fts MATCH %s "
@@ -243,32 +245,62 @@ def _ranked_ids(query, kind, offset, limit, snippets=True):
     return [(rowid, snippet_of.get(rowid, "")) for rowid in page]
 
 
+def _fts5_ranked(match, kind, limit):
+    """Row ids for an FTS5 match, by bm25 (title weighing ten times body), newer first on ties.
+
+    "Newer" is the document indexed last (ids grow as things are added or edited): a tie is
+    broken inside the index's own query, so pages never overlap however a limit cuts a tie.
+    """
+    kind_filter = " AND kind = %s" if kind else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score FROM library_search_fts "
+            f"WHERE library_search_fts MATCH %s{kind_filter} ORDER BY score, rowid DESC LIMIT %s",
+            [match, *([kind] if kind else []), limit],
+        )
+        return [rowid for rowid, _ in cursor.fetchall()]
+
+
 # The body's best fragment (its beginning when only the title matched), as FTS5's snippet().
-HEADLINE = "ts_headline('simple', body, q, %s)"
+HEADLINE = "ts_headline('simple', body, to_tsquery('simple', %s), %s)"
 
 
 def _ranked_ids_postgres(query, kind, offset, limit, snippets):
-    sql = f"""
-        SELECT id, {HEADLINE if snippets else "''"} FROM (
-            SELECT id, title, body, q, ts_rank(vector, q, 1) AS score, stamp
-            FROM library_searchdocument, to_tsquery('simple', %s) AS q
-            WHERE vector @@ q {"AND kind = %s" if kind else ""}
-            ORDER BY score DESC, stamp DESC
-            LIMIT %s OFFSET %s
-        ) AS hits
-        ORDER BY score DESC, stamp DESC
-    """
+    wanted = offset + limit
+    in_title = query.tsquery(weight="A")
+    ranked = _postgres_ranked(in_title, None, kind, wanted)
+    if len(ranked) < wanted:
+        ranked += _postgres_ranked(query.tsquery(), in_title, kind, wanted - len(ranked))
+    page = ranked[offset:wanted]
+    if not snippets or not page:
+        return [(doc_id, "") for doc_id in page]
     options = f"StartSel={MARK_OPEN}, StopSel={MARK_CLOSE}, MaxWords=35, MinWords=15"
-    params = [
-        *([options] if snippets else []),
-        query.tsquery(),
-        *([kind] if kind else []),
-        limit,
-        offset,
-    ]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+        cursor.execute(
+            f"SELECT id, {HEADLINE} FROM library_searchdocument WHERE id = ANY(%s)",
+            [query.tsquery(), options, page],
+        )
+        snippet_of = dict(cursor.fetchall())
+    return [(doc_id, snippet_of.get(doc_id, "")) for doc_id in page]
+
+
+def _postgres_ranked(tsquery, excluded, kind, limit):
+    """Document ids matching `tsquery` and not `excluded`, by ts_rank, newer (indexed) first on ties."""
+    conditions = "vector @@ to_tsquery('simple', %s)"
+    params = [tsquery]
+    if excluded:
+        conditions += " AND NOT vector @@ to_tsquery('simple', %s)"
+        params.append(excluded)
+    if kind:
+        conditions += " AND kind = %s"
+        params.append(kind)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM library_searchdocument WHERE {conditions} "
+            f"ORDER BY ts_rank(vector, to_tsquery('simple', %s), 1) DESC, id DESC LIMIT %s",
+            [*params, tsquery, limit],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _marked(snippet):

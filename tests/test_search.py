@@ -1,12 +1,10 @@
 """The search engine behaves the same on SQLite (FTS5) and PostgreSQL (tsvector): same tests."""
 
-import datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 
 from ideas.models import Comment
 from library import search
@@ -46,10 +44,7 @@ def test_title_matches_rank_above_body_matches_and_newer_above_older(make_refere
     assert headings("transformers ")[:2] == ["Transformers explained", "A survey of memory"]
 
     old = make_idea(title="Mixture of experts routing")
-    new = make_idea(title="Mixture of experts routing")
-    SearchDocument.objects.filter(kind="idea", object_id=old.pk).update(
-        stamp=timezone.now() - datetime.timedelta(days=400)
-    )
+    new = make_idea(title="Mixture of experts routing")  # equal rank: the newer one first
     ideas = [hit.document.object_id for hit in search.search("mixture experts ", "idea")[0]]
     assert ideas == [new.pk, old.pk]
     assert body_only.pk != in_title.pk
@@ -173,3 +168,25 @@ def test_library_and_ideas_text_filters_use_the_engine(member_client, make_refer
 
     assert [r.title for r in library] == ["Grokking"]
     assert [i.title for i in ideas] == ["Grokking in modular arithmetic"]
+
+
+def test_pages_run_on_from_title_matches_into_body_matches(make_reference):
+    for n in range(3):
+        make_reference(title=f"Routing study {n}")
+    for n in range(4):
+        make_reference(title=f"Unrelated {n}", summary="Mentions routing routing routing in passing.")
+
+    first, more = search.search("routing ", "reference", offset=0, limit=5)
+    second, last = search.search("routing ", "reference", offset=5, limit=5)
+
+    assert [hit.document.heading for hit in first][:3] == [
+        "Routing study 2",
+        "Routing study 1",
+        "Routing study 0",
+    ]
+    assert [hit.document.heading for hit in first][3:] != [] and more and not last
+    assert len(second) == 2
+    assert {h.document.heading for h in first + second} == {
+        *(f"Routing study {n}" for n in range(3)),
+        *(f"Unrelated {n}" for n in range(4)),
+    }
