@@ -66,6 +66,9 @@ def tag_lookup(request):
     return JsonResponse({"results": [tag.name for tag in tags]})
 
 
+MEMBER_IDEAS = 20
+
+
 @public_read
 def member_detail(request, username):
     member = get_object_or_404(get_user_model(), username=username, is_active=True)
@@ -78,7 +81,7 @@ def member_detail(request, username):
             "ideas": Idea.objects.involving(member)
             .with_counts()
             .select_related("proposer")
-            .prefetch_related("tags"),
+            .prefetch_related("tags")[:MEMBER_IDEAS],
             "comments": Comment.objects.visible()
             .filter(author=member)
             .select_related("idea")
