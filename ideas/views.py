@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
-from library.views import paginate
+from library.views import paginate_by_ids
 
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
@@ -20,12 +20,14 @@ IDEAS_PER_PAGE = 25
 
 @public_read
 def idea_list(request):
-    ideas = Idea.objects.with_counts().select_related("proposer").prefetch_related("tags")
-    filterset = IdeaFilter(request.GET, queryset=ideas, request=request)
+    # Filter and order on plain rows (the comment count only when sorting by it), then count
+    # references, comments and members for the page's ideas alone.
+    filterset = IdeaFilter(request.GET, queryset=Idea.objects.with_comment_count(), request=request)
+    rows = Idea.objects.with_counts().select_related("proposer").prefetch_related("tags")
     return render(
         request,
         "ideas/idea_list.html",
-        {"filter": filterset, "page": paginate(request, filterset.qs, IDEAS_PER_PAGE)},
+        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, IDEAS_PER_PAGE)},
     )
 
 

@@ -50,13 +50,15 @@ def test_counts_and_activity(make_idea, member, other_member, make_comment, make
     quiet = make_idea()
     IdeaReference.objects.create(idea=idea, reference=make_reference())
     idea.members.add(member, other_member)
-    make_comment(idea, member)
-    make_comment(idea, member, is_hidden=True)
+    visible = make_comment(idea, member)
+    after_visible = Idea.objects.get(pk=idea.pk).last_activity
+    make_comment(idea, member, is_hidden=True)  # a hidden comment is not activity
     rows = {i.pk: i for i in Idea.objects.with_counts()}
     assert (rows[idea.pk].n_references, rows[idea.pk].n_comments, rows[idea.pk].n_members) == (1, 1, 2)
     assert (rows[quiet.pk].n_references, rows[quiet.pk].n_comments, rows[quiet.pk].n_members) == (0, 0, 0)
-    assert rows[idea.pk].last_activity >= rows[idea.pk].updated
-    assert rows[quiet.pk].last_activity == rows[quiet.pk].updated
+    assert rows[idea.pk].last_activity == after_visible >= visible.created
+    assert abs((rows[quiet.pk].last_activity - rows[quiet.pk].updated).total_seconds()) < 1
+    assert [i.pk for i in Idea.objects.order_by("-last_activity")] == [idea.pk, quiet.pk]
 
 
 def test_open_and_involving(make_idea, member, other_member):
