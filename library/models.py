@@ -43,9 +43,13 @@ def validate_reference_url(value):
     )
 
 
+# Lists never show a summary; on a big library they would be most of the bytes read.
+SUMMARY_FIELDS = ("summary", "summary_html")
+
+
 class ReferenceQuerySet(models.QuerySet):
     def with_list_data(self):
-        return self.select_related("added_by").prefetch_related("tags")
+        return self.select_related("added_by").prefetch_related("tags").defer(*SUMMARY_FIELDS)
 
     def with_times_read(self):
         """Annotate how many log entries read each reference (a subquery: no GROUP BY on the list)."""
@@ -159,7 +163,11 @@ class Reference(models.Model):
 
 class LogEntryQuerySet(models.QuerySet):
     def with_list_data(self):
-        return self.select_related("reference", "reader").prefetch_related("tags")
+        return (
+            self.select_related("reference", "reader")
+            .prefetch_related("tags")
+            .defer(*(f"reference__{name}" for name in SUMMARY_FIELDS))
+        )
 
 
 class LogEntry(models.Model):

@@ -84,7 +84,9 @@ def reference_bibtex(request):
 
 @public_read
 def reference_detail(request, pk):
-    reference = get_object_or_404(Reference.objects.with_list_data(), pk=pk)
+    reference = get_object_or_404(
+        Reference.objects.select_related("added_by").prefetch_related("tags"), pk=pk
+    )
     entries = reference.log_entries.select_related("reader").prefetch_related("tags")
     # The ideas app adds this reverse relation; library reads it without importing ideas.
     citing = reference.idea_links.select_related("idea")
