@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from .activity import forget_counts
+from .bibtex import library_changed
 from .formats import papers, readinglog
 from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
@@ -230,6 +231,8 @@ class LibraryImporter:
             result.append(reference)
         Reference.objects.bulk_create(created)
         index_objects("reference", [reference.pk for reference in created])
+        if created:
+            library_changed()
         return result
 
     def _fill(self, reference, record, filename):

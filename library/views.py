@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from idlproject.access import public_read, staff_required
 
 from . import search
-from .bibtex import to_bibtex
+from .bibtex import library_version, to_bibtex
 from .filters import LogEntryFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
 from .models import LogEntry, Reference
@@ -69,15 +69,21 @@ def reference_list(request):
     )
 
 
+BIBTEX_SECONDS = 3600
+
+
 @public_read
 def reference_bibtex(request):
     """BibTeX of the library list as filtered: the same query string as /library/."""
     # Only the fields BibTeX uses: summaries and their HTML would be most of the bytes read.
     fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue"]
-    filterset = ReferenceFilter(request.GET, queryset=Reference.objects.only(*fields))
-    response = HttpResponse(
-        to_bibtex(filterset.qs.iterator(chunk_size=500)), content_type="application/x-bibtex; charset=utf-8"
-    )
+    # The same list asked for again is served from the cache until any reference changes.
+    key = f"bibtex:{library_version()}:{hashlib.sha1(request.GET.urlencode().encode()).hexdigest()}"
+    if (text := cache.get(key)) is None:
+        filterset = ReferenceFilter(request.GET, queryset=Reference.objects.only(*fields))
+        text = to_bibtex(filterset.qs.iterator(chunk_size=500))
+        cache.set(key, text, BIBTEX_SECONDS)
+    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="idl-library.bib"'
     return response
 

@@ -81,3 +81,20 @@ def test_bibtex_is_private_unless_public_read(client, settings):
     assert client.get(reverse("library:bibtex")).status_code == 302
     settings.IDL_PUBLIC_READ = True
     assert client.get(reverse("library:bibtex")).status_code == 200
+
+
+def test_a_repeated_download_is_cached_until_a_reference_changes(
+    member_client, make_reference, django_assert_max_num_queries
+):
+    paper = make_reference(title="Grokking", kind=Kind.PAPER)
+    url = reverse("library:bibtex")
+    assert b"title = {Grokking}" in member_client.get(url, {"kind": "paper"}).content
+
+    with django_assert_max_num_queries(2):  # session and user only: the text comes from the cache
+        assert b"title = {Grokking}" in member_client.get(url, {"kind": "paper"}).content
+
+    paper.title = "Grokking: Generalization Beyond Overfitting"
+    paper.save()
+    assert b"Beyond Overfitting" in member_client.get(url, {"kind": "paper"}).content
+    make_reference(title="Omnigrok", kind=Kind.PAPER)
+    assert b"Omnigrok" in member_client.get(url, {"kind": "paper"}).content
