@@ -63,6 +63,7 @@ class LogEntryFilter(django_filters.FilterSet):
         field_name="reference__kind", choices=Kind.choices, empty_label="Any kind"
     )
     tag = django_filters.CharFilter(label="Tag", method=filter_tag)
+    reference = django_filters.NumberFilter(field_name="reference", widget=forms.HiddenInput)
     after = django_filters.DateFilter(
         field_name="read_on", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -72,4 +73,4 @@ class LogEntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = LogEntry
-        fields = ["reader", "kind", "tag", "after", "before"]
+        fields = ["reader", "kind", "tag", "reference", "after", "before"]

@@ -88,18 +88,29 @@ def reference_bibtex(request):
     return response
 
 
+READINGS_SHOWN = 20
+
+
 @public_read
 def reference_detail(request, pk):
     reference = get_object_or_404(
         Reference.objects.select_related("added_by").prefetch_related("tags"), pk=pk
     )
-    entries = reference.log_entries.select_related("reader").prefetch_related("tags")
+    # The latest readings; a paper read by half the team for years links to the rest in the log.
+    entries = list(
+        reference.log_entries.select_related("reader").prefetch_related("tags")[: READINGS_SHOWN + 1]
+    )
     # The ideas app adds this reverse relation; library reads it without importing ideas.
     citing = reference.idea_links.select_related("idea")
     return render(
         request,
         "library/reference_detail.html",
-        {"reference": reference, "entries": entries, "citing": citing},
+        {
+            "reference": reference,
+            "entries": entries[:READINGS_SHOWN],
+            "more_entries": len(entries) > READINGS_SHOWN,
+            "citing": citing,
+        },
     )
 
 

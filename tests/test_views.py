@@ -364,3 +364,22 @@ def test_log_form_proposes_today(member_client, world):
         f"{reverse('library:log_add')}?reference={world['reference'].pk}",
     ]:
         assert f'name="read_on" value="{today}"' in member_client.get(url).content.decode()
+
+
+def test_a_much_read_reference_shows_its_latest_readings_and_links_to_the_rest(
+    member_client, member, make_reference, make_entry
+):
+    from datetime import date, timedelta
+
+    from library.views import READINGS_SHOWN
+
+    reference = make_reference(title="Popular")
+    for n in range(READINGS_SHOWN + 3):
+        make_entry(member, reference, read_on=date(2024, 1, 1) + timedelta(days=n))
+
+    page = member_client.get(reference.get_absolute_url())
+    assert len(page.context["entries"]) == READINGS_SHOWN
+    assert page.context["entries"][0].read_on == date(2024, 1, 23)
+    link = f"/log/?reference={reference.pk}"
+    assert link in page.content.decode()
+    assert member_client.get(link).context["page"].paginator.count == READINGS_SHOWN + 3
