@@ -1,9 +1,10 @@
 """`manage.py demo_data --scale N`: a large synthetic team wiki, built fast, for benchmarks.
 
 For N references it makes 3N log entries, N/100 ideas (1–8 references and a few members
-each, with their status history), N/2 comments (one idea gets hundreds), 50 members
-(member01…member50, member01 staff) and 500 tags spread Zipf-like over references,
-entries and ideas. Everything goes in with bulk_create in one transaction.
+each, with their status history), N/2 comments (Zipf-like: at N=100,000 the busiest idea has
+a few thousand, dozens have 200+), 50 members (member01…member50, member01 staff) and 500
+tags spread Zipf-like over references, entries and ideas. Everything goes in with
+bulk_create in one transaction; then the search index, if there is one, is rebuilt.
 
 Speed: rendering markdown costs about a millisecond a text, far too much for 450,000 of them.
 So every markdown text is a few blocks (a paragraph, a list) drawn from a pool rendered once,
@@ -26,7 +27,8 @@ import time
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
@@ -41,6 +43,7 @@ from .models import RESERVED_SLUGS, Area, Comment, Idea, IdeaReference, Status, 
 MEMBERS = 50
 TAGS = 500
 BATCH = 5000
+SQLITE_CACHE_KB = 512 * 1024
 SYNTHETIC_IDENTITY = r"^(arxiv:[0-9]{2}9[0-9]\.[0-9]{5}|[a-z0-9.-]+\.example/.+)$"
 
 # fmt: off
@@ -193,6 +196,15 @@ STATUS_PATHS = [
     [Status.PROPOSED, Status.DISCUSSING, Status.ACTIVE, Status.DONE], [Status.PROPOSED, Status.DROPPED],
 ]
 
+WORD_LISTS = {
+    "adj": ADJECTIVES,
+    "adj2": ADJECTIVES,
+    "task": TASKS,
+    "property": PROPERTIES,
+    "size": ["1B", "7B", "70B", "a Trillion"],
+    "latex": LATEX,
+}
+
 # fmt: on
 
 
@@ -235,14 +247,63 @@ class Pool:
 
     def text(self, rng, blocks):
         """A paragraph, then maybe a list and another paragraph (never two lists in a row)."""
-        chosen = [rng.choice(self.paragraphs)]
+        draw, paragraphs = rng.random, self.paragraphs
+        chosen = [paragraphs[int(draw() * len(paragraphs))]]
         if blocks >= 2:
-            chosen.append(rng.choice(self.lists) if rng.random() < 0.5 else rng.choice(self.paragraphs))
+            more = self.lists if draw() < 0.5 else paragraphs
+            chosen.append(more[int(draw() * len(more))])
         if blocks >= 3:
-            chosen.append(rng.choice(self.paragraphs))
-        if rng.random() < 0.15:
+            chosen.append(paragraphs[int(draw() * len(paragraphs))])
+        if draw() < 0.15:
             chosen.reverse()  # sometimes the list comes first
         return "\n\n".join(text for text, _ in chosen), "\n".join(html for _, html in chosen)
+
+
+class Words(dict):
+    """Template words, drawn only when a template asks for them."""
+
+    def __init__(self, rng):
+        super().__init__()
+        self.rng = rng
+
+    def __missing__(self, key):
+        rng = self.rng
+        if key in ("topic", "topic2", "topic_cap"):
+            self["topic"], self["topic2"] = rng.sample(TOPICS, 2)
+            self["topic_cap"] = self["topic"][0].upper() + self["topic"][1:]
+            return self[key]
+        if key in WORD_LISTS:
+            value = rng.choice(WORD_LISTS[key])
+        elif key == "name":
+            value = rng.choice(NAME_PARTS[0]) + rng.choice(NAME_PARTS[1])
+        elif key == "num":
+            value = rng.randint(2, 96)
+        elif key == "link":
+            value = f"https://arxiv.org/abs/{rng.randint(1501, 2512)}.{rng.randint(1, 29999):05d}"
+        else:
+            raise KeyError(key)
+        self[key] = value
+        return value
+
+
+def maker(model):
+    """A cheap constructor of `model` instances for bulk_create, taking attnames (reader_id…).
+
+    Model.__init__ costs more than a bulk insert's share of a row; bulk_create only needs the
+    field values and a fresh _state. No init signals are sent (bulk_create sends none either), and
+    callable defaults are called once, so pass every field whose default is a callable.
+    """
+    defaults = {field.attname: field.get_default() for field in model._meta.concrete_fields}
+    new = model.__new__
+
+    def make(**values):
+        obj = new(model)
+        obj.__dict__.update(defaults)
+        obj.__dict__.update(values)
+        obj._state = ModelState()
+        return obj
+
+    return make
 
 
 class ScaleBuilder:
@@ -254,37 +315,19 @@ class ScaleBuilder:
         self.now = timezone.now()
         self.today = timezone.localdate(self.now)
         self.counts = {}
-        # (content type, object id, [tag indexes]) gathered by the phases, inserted by the tags phase.
+        # (content type id, object id, how many tags): gathered by the phases, tagged at the end.
         self.tagging = []
 
-    # Words
-
-    def words(self):
-        rng = self.rng
-        topic, topic2 = rng.sample(TOPICS, 2)
-        return {
-            "topic": topic,
-            "topic2": topic2,
-            "topic_cap": topic[0].upper() + topic[1:],
-            "adj": rng.choice(ADJECTIVES),
-            "adj2": rng.choice(ADJECTIVES),
-            "task": rng.choice(TASKS),
-            "property": rng.choice(PROPERTIES),
-            "name": rng.choice(NAME_PARTS[0]) + rng.choice(NAME_PARTS[1]),
-            "size": rng.choice(["1B", "7B", "70B", "a Trillion"]),
-            "num": rng.randint(2, 96),
-            "latex": rng.choice(LATEX),
-            "link": f"https://arxiv.org/abs/{rng.randint(1501, 2512)}.{rng.randint(1, 29999):05d}",
-        }
-
     def fill(self, template):
-        return template.format(**self.words())
+        return template.format_map(Words(self.rng))
 
-    def make_pool(self, size, paragraphs, lists=True):
+    def make_pool(self, texts, paragraphs, cap):
+        """Blocks for `texts` texts: about one paragraph per 25 texts, a third as many lists."""
         rng = self.rng
+        size = min(max(texts // 25, 30), cap)
         texts = [self.fill(rng.choice(paragraphs)) for _ in range(size)]
         items = []
-        for _ in range(max(size // 3, 1) if lists else 0):
+        for _ in range(size // 3):
             lines = [self.fill(rng.choice(LIST_ITEMS)) for _ in range(rng.randint(2, 4))]
             if rng.random() < 0.3:
                 items.append("\n".join(f"{i}. {line}" for i, line in enumerate(lines, 1)))
@@ -302,7 +345,7 @@ class ScaleBuilder:
 
     def build(self):
         timings = {}
-        with explicit_timestamps(), transaction.atomic():
+        with explicit_timestamps(), quiet_bulk_inserts(), transaction.atomic():
             for phase, step in [
                 ("members", self.build_members),
                 ("references", self.build_references),
@@ -315,7 +358,8 @@ class ScaleBuilder:
                 self.counts[phase] = step()
                 timings[phase] = time.perf_counter() - began
         began = time.perf_counter()
-        self.counts["index"] = self.rebuild_index()
+        with quiet_bulk_inserts():
+            self.counts["index"] = self.rebuild_index()
         timings["index"] = time.perf_counter() - began
         return timings
 
@@ -345,12 +389,13 @@ class ScaleBuilder:
 
     def build_references(self):
         rng = self.rng
-        size = min(max(self.n // 25, 60), 3000)
-        self.summaries = self.make_pool(size, PARAGRAPHS)
+        # One pool for summaries, notes and idea bodies; comments have their own.
+        self.notes = self.make_pool(self.n, PARAGRAPHS, cap=2000)
         kinds, weights = zip(*KIND_WEIGHTS, strict=True)
         cum_kinds = list(itertools.accumulate(weights))
         ref_ct = ContentType.objects.get_for_model(Reference)
         first_created = self.now - datetime.timedelta(days=3 * 365 + 30)
+        self.new_reference = maker(Reference)
         self.references = []  # (pk, created date, title, url) for the later phases
         index = self.start
         made = 0
@@ -368,7 +413,7 @@ class ScaleBuilder:
             Reference.objects.bulk_create(batch, batch_size=BATCH)
             for ref in batch:
                 self.references.append((ref.pk, ref.created.date(), ref.title, ref.url))
-                self.tag(ref_ct, ref.pk, rng.randint(1, 4))
+                self.tag(ref_ct, ref.pk, rng.choice((1, 1, 2, 2, 3)))
             made += len(batch)
         return made
 
@@ -397,11 +442,11 @@ class ScaleBuilder:
         if len(authors) > 5 and rng.random() < 0.5:
             authors[-1] = "…"
         published = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
-        summary, summary_html = self.summaries.text(rng, rng.choice((1, 1, 2, 2, 3)))
+        summary, summary_html = self.notes.text(rng, rng.choice((1, 1, 2, 2, 3)))
         if rng.random() < 0.1:
             summary, summary_html = "", ""
         created = self.moment(first_created)
-        return Reference(
+        return self.new_reference(
             kind=kind,
             title=title,
             url=url,
@@ -420,10 +465,13 @@ class ScaleBuilder:
 
     def build_log_entries(self):
         rng = self.rng
-        size = min(max(self.n // 25, 60), 3000)
-        notes = self.make_pool(size, PARAGRAPHS)
+        draw = rng.random
+        notes = self.notes
+        new_entry = maker(LogEntry)
         entry_ct = ContentType.objects.get_for_model(LogEntry)
         refs = self.references
+        members = self.members
+        midnight = datetime.time(tzinfo=datetime.UTC)
         oldest = self.today - datetime.timedelta(days=3 * 365)
         seen = set()
         total = 3 * self.n
@@ -432,12 +480,12 @@ class ScaleBuilder:
             batch = []
             while len(batch) < BATCH and made + len(batch) < total:
                 # Skewed towards some references, so some are read by many members.
-                pk, ref_day, title, url = refs[int(len(refs) * rng.random() ** 1.6)]
-                reader = rng.choice(self.members)
+                pk, ref_day, title, url = refs[int(len(refs) * draw() ** 1.6)]
+                reader = members[int(draw() * len(members))]
                 first = max(ref_day, oldest)
-                read_on = first + datetime.timedelta(days=rng.randint(0, (self.today - first).days))
+                read_on = first + datetime.timedelta(days=int(draw() * ((self.today - first).days + 1)))
                 logged_title = ""
-                if rng.random() < 0.03:
+                if draw() < 0.03:
                     logged_title = (
                         f"{title} ({rng.choice(['Part', 'Lectures', 'Chapter'])} {rng.randint(1, 9)})"
                     )
@@ -445,18 +493,16 @@ class ScaleBuilder:
                 if key in seen:
                     continue
                 seen.add(key)
-                text, html = notes.text(rng, rng.choice((1, 1, 2, 3))) if rng.random() < 0.8 else ("", "")
-                created = datetime.datetime.combine(read_on, datetime.time(), tzinfo=datetime.UTC)
-                created = min(created + datetime.timedelta(seconds=rng.randint(8 * 3600, 86399)), self.now)
+                text, html = notes.text(rng, (1, 1, 2, 3)[int(draw() * 4)]) if draw() < 0.8 else ("", "")
+                created = datetime.datetime.combine(read_on, midnight)
+                created = min(created + datetime.timedelta(seconds=8 * 3600 + draw() * 16 * 3600), self.now)
                 batch.append(
-                    LogEntry(
+                    new_entry(
                         reference_id=pk,
                         reader_id=reader,
                         read_on=read_on,
                         logged_title=logged_title,
-                        logged_url=url.replace("/abs/", "/pdf/")
-                        if "/abs/" in url and rng.random() < 0.05
-                        else "",
+                        logged_url=url.replace("/abs/", "/pdf/") if "/abs/" in url and draw() < 0.05 else "",
                         notes=text,
                         notes_html=html,
                         created=created,
@@ -465,14 +511,14 @@ class ScaleBuilder:
                 )
             LogEntry.objects.bulk_create(batch, batch_size=BATCH)
             for entry in batch:
-                self.tag(entry_ct, entry.pk, rng.choice((0, 0, 1, 1, 2, 3)))
+                self.tag(entry_ct, entry.pk, (0, 0, 0, 1, 1, 2)[int(draw() * 6)])
             made += len(batch)
         return made
 
     def build_ideas(self):
         rng = self.rng
         count = max(self.n // 100, 1)
-        bodies = self.make_pool(min(max(count, 20), 600), PARAGRAPHS)
+        bodies = self.notes
         idea_ct = ContentType.objects.get_for_model(Idea)
         areas = [
             Area.objects.get_or_create(name=name, defaults={"position": 100 + i})[0].pk
@@ -506,6 +552,7 @@ class ScaleBuilder:
                     proposer_id=proposer,
                     created=created,
                     updated=stamps[-1] if stamps else created,
+                    last_activity=stamps[-1] if stamps else created,
                 )
             )
             changes.append((path, [created, *stamps], proposer))
@@ -541,42 +588,48 @@ class ScaleBuilder:
         IdeaReference.objects.bulk_create(links, batch_size=BATCH)
         Membership.objects.bulk_create(memberships, batch_size=BATCH)
         StatusChange.objects.bulk_create(history, batch_size=BATCH)
-        self.ideas = [(idea.pk, idea.created) for idea in ideas]
+        self.ideas = ideas
         self.counts["idea references"] = len(links)
         self.counts["status changes"] = len(history)
         return len(ideas)
 
     def build_comments(self):
-        """N/2 comments: one idea gets hundreds, the rest Zipf-like over the ideas."""
+        """N/2 comments: at least 250 on one idea (or half of them), the rest Zipf-like over the ideas."""
         rng = self.rng
         total = self.n // 2
-        pool = self.make_pool(min(max(total // 25, 40), 2000), COMMENT_PARAGRAPHS)
+        pool = self.make_pool(total, COMMENT_PARAGRAPHS, cap=600)
         ideas = self.ideas
         heavy = min(max(250, total // 100), total // 2)
-        weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(ideas))))
+        new_comment = maker(Comment)
+        weights = list(itertools.accumulate(1 / (rank + 1) ** 0.7 for rank in range(len(ideas))))
         made = 0
         while made < total:
             batch = []
             for _ in range(min(BATCH, total - made)):
                 if made + len(batch) < heavy:
-                    pk, idea_created = ideas[0]
+                    idea = ideas[0]
                 else:
-                    pk, idea_created = ideas[bisect.bisect(weights, rng.random() * weights[-1])]
+                    idea = ideas[bisect.bisect(weights, rng.random() * weights[-1])]
                 body, body_html = pool.text(rng, rng.choice((1, 1, 1, 2)))
-                created = self.moment(idea_created)
+                created = self.moment(idea.created)
+                hidden = rng.random() < 0.02
+                if not hidden:
+                    idea.last_activity = max(idea.last_activity, created)
                 batch.append(
-                    Comment(
-                        idea_id=pk,
+                    new_comment(
+                        idea_id=idea.pk,
                         author_id=rng.choice(self.members),
                         body=body,
                         body_html=body_html,
-                        is_hidden=rng.random() < 0.02,
+                        is_hidden=hidden,
                         created=created,
                         updated=created if rng.random() < 0.9 else self.moment(created),
                     )
                 )
             Comment.objects.bulk_create(batch, batch_size=BATCH)
             made += len(batch)
+        # An idea's last activity is its last edit or visible comment (Comment.save keeps it so).
+        Idea.objects.bulk_update(ideas, ["last_activity"], batch_size=BATCH)
         return made
 
     def tag(self, content_type, pk, how_many):
@@ -598,13 +651,14 @@ class ScaleBuilder:
         # Zipf: the tag of rank r is used about 1/r as often as the most common one.
         weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(tag_ids))))
         top = weights[-1]
+        new_item = maker(TaggedItem)
         rows = []
         made = 0
         for content_type, pk, how_many in self.tagging:
             chosen = set()
             while len(chosen) < how_many:
                 chosen.add(tag_ids[bisect.bisect(weights, rng.random() * top)])
-            rows += [TaggedItem(content_type_id=content_type, object_id=pk, tag_id=tag) for tag in chosen]
+            rows += [new_item(content_type_id=content_type, object_id=pk, tag_id=tag) for tag in chosen]
             if len(rows) >= BATCH:
                 made += len(TaggedItem.objects.bulk_create(rows, batch_size=BATCH))
                 rows = []
@@ -621,6 +675,26 @@ class ScaleBuilder:
         if isinstance(counts, dict):
             return ", ".join(f"{kind}: {number}" for kind, number in counts.items())
         return ""
+
+
+@contextlib.contextmanager
+def quiet_bulk_inserts():
+    """No query log while inserting (with DEBUG on it formats every insert's parameters) and, on
+    SQLite, a page cache big enough for the indexes (the default 2 MB makes every insert read pages).
+    """
+    connection.make_debug_cursor = connection.make_cursor
+    cache_size = None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cache_size = cursor.execute("PRAGMA cache_size").fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        del connection.make_debug_cursor
+        if cache_size is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
 @contextlib.contextmanager
