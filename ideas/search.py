@@ -3,7 +3,7 @@
 from django.db.models.signals import post_save
 
 from library.rendering import plain_text
-from library.search import index_objects, register
+from library.search import index_objects, register, url_maker
 
 from .models import Comment, Idea
 
@@ -18,6 +18,10 @@ def _idea_document(idea):
     }
 
 
+def _comment_url(pk):
+    return url_maker("ideas:comment")(pk)
+
+
 def _comment_document(comment):
     if comment.is_hidden:
         return None  # hidden by a curator: not found by search either
@@ -25,7 +29,7 @@ def _comment_document(comment):
         "title": "",
         "body": plain_text(comment.body_html),
         "heading": f"{comment.author.get_username()} on “{comment.idea.title}”",
-        "url": comment.get_absolute_url(),
+        "url": _comment_url(comment.pk),
         "stamp": comment.created,
     }
 
@@ -41,7 +45,9 @@ def connect():
     register(
         "comment",
         "Comments",
-        lambda: Comment.objects.select_related("author", "idea"),
+        lambda: Comment.objects.select_related("author", "idea").only(
+            "body_html", "is_hidden", "created", "author__username", "idea__title"
+        ),
         _comment_document,
         model=Comment,
     )

@@ -13,12 +13,16 @@ entries below, the ideas app its ideas and comments.
 """
 
 import datetime
+import functools
 import html
+import importlib
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import LogEntry, Reference, SearchDocument
@@ -85,10 +89,14 @@ def remove_objects(kind, ids):
     SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
 
 
-def rebuild_index(stdout=None, chunk=2000):
-    """Index everything again from scratch; returns {kind: documents}."""
+def rebuild_index(stdout=None, chunk=5000):
+    """Index everything again from scratch; returns {kind: documents}.
+
+    The database's own index is set aside while the documents go in and rebuilt once after
+    (FTS5's 'rebuild'; a fresh GIN index): far faster than keeping it current row by row.
+    """
     counts = {}
-    with transaction.atomic():
+    with transaction.atomic(), _bulk_indexing():
         SearchDocument.objects.all().delete()
         for kind, indexer in INDEXERS.items():
             counts[kind] = 0
@@ -104,6 +112,38 @@ def rebuild_index(stdout=None, chunk=2000):
             if stdout:
                 stdout.write(f"{indexer.label}: {counts[kind]}")
     return counts
+
+
+@contextmanager
+def _bulk_indexing():
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            for trigger in FTS5_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        elif vendor == "postgresql":
+            cursor.execute("DROP INDEX IF EXISTS library_search_vector")
+    yield
+    with connection.cursor() as cursor:
+        if vendor == "sqlite":
+            cursor.execute("INSERT INTO library_search_fts(library_search_fts) VALUES ('rebuild')")
+            for statement in FULL_TEXT_MIGRATION.SQLITE_FORWARD[1:]:
+                cursor.execute(statement)
+        elif vendor == "postgresql":
+            cursor.execute(FULL_TEXT_MIGRATION.POSTGRES_FORWARD[1])
+
+
+# The triggers and index are defined once, in the migration that made them.
+FULL_TEXT_MIGRATION = importlib.import_module("library.migrations.0005_full_text_index")
+FTS5_TRIGGERS = ("library_search_ai", "library_search_ad", "library_search_au")
+
+
+@functools.cache
+def url_maker(name):
+    """A fast get_absolute_url for indexing hundreds of thousands of rows: reverse() once."""
+    sample = reverse(name, args=[987654321])
+    head, tail = sample.split("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
 
 
 # Querying
@@ -312,32 +352,52 @@ def _marked(snippet):
 # The library's own kinds
 
 
+def _reference_url(pk):
+    return url_maker("library:detail")(pk)
+
+
 def _reference_document(reference):
     facts = " ".join(filter(None, [reference.authors, reference.affiliation, reference.venue]))
     return {
         "title": reference.title,
         "body": f"{facts}\n{plain_text(reference.summary_html)}".strip(),
         "heading": reference.title,
-        "url": reference.get_absolute_url(),
+        "url": _reference_url(reference.pk),
         "stamp": reference.created,
     }
 
 
 def _log_entry_document(entry):
+    stamp, day = _reading_day(entry.read_on)
     return {
         "title": entry.display_title,
         "body": plain_text(entry.notes_html),
-        "heading": f"{entry.reader.get_username()} read “{entry.display_title}” on {entry.read_on:%b %-d, %Y}",
-        "url": entry.get_absolute_url(),
-        "stamp": timezone.make_aware(datetime.datetime.combine(entry.read_on, datetime.time(12))),
+        "heading": f"{entry.reader.get_username()} read “{entry.display_title}” on {day}",
+        "url": f"{_reference_url(entry.reference_id)}#log-{entry.pk}",
+        "stamp": stamp,
     }
 
 
-register("reference", "References", Reference.objects.all, _reference_document, model=Reference)
+@functools.lru_cache(maxsize=4096)
+def _reading_day(read_on):
+    """Noon of a reading day and its label; a rebuild meets the same few thousand days again and again."""
+    return timezone.make_aware(datetime.datetime.combine(read_on, datetime.time(12))), f"{read_on:%b %-d, %Y}"
+
+
+register(
+    "reference",
+    "References",
+    lambda: Reference.objects.only("title", "authors", "affiliation", "venue", "summary_html", "created"),
+    _reference_document,
+    model=Reference,
+)
 register(
     "log",
     "Reading log",
-    lambda: LogEntry.objects.select_related("reference", "reader"),
+    # Only what a document needs: 300,000 entries each joined to a whole reference add up.
+    lambda: LogEntry.objects.select_related("reference", "reader").only(
+        "logged_title", "notes_html", "read_on", "reference__title", "reader__username"
+    ),
     _log_entry_document,
     model=LogEntry,
 )
