@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/idlwiki_ci
 
-.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import check-seeds
+.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import bench check-seeds
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ clean:
 ## How fast a 10,000- and a 40,000-entry reading log import, and the memory each adds.
 bench-import: install
 	$(PY) benchmarks/import_log.py
+
+## Queries, server time and requests/s of the main pages at BENCH_SCALE references (DATABASE_URL for PostgreSQL).
+BENCH_SCALE ?= 100000
+bench: install
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || { apt-get update -q && apt-get install -y wrk; } || true
+	$(PY) benchmarks/pages.py --scale $(BENCH_SCALE)
 
 ## Import the team's real files (SEEDS=dir) in several orders and check they give the same library.
 SEEDS ?= ../shared/seeds
