@@ -186,7 +186,15 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
-        indexes = [models.Index(fields=["idea", "created"])]
+        indexes = [
+            models.Index(fields=["idea", "created"]),
+            # What members see of a discussion: counted and paged without reading hidden rows.
+            models.Index(
+                fields=["idea", "created", "id"],
+                condition=Q(is_hidden=False),
+                name="ideas_comment_visible_idx",
+            ),
+        ]
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
 
     def __str__(self):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
+from library.models import TAG_LIST
 from library.views import paginate_by_ids
 
 from .filters import IdeaFilter
@@ -23,7 +24,7 @@ def idea_list(request):
     # Filter and order on plain rows (the comment count only when sorting by it), then count
     # references, comments and members for the page's ideas alone.
     filterset = IdeaFilter(request.GET, queryset=Idea.objects.with_comment_count(), request=request)
-    rows = Idea.objects.with_counts().select_related("proposer").prefetch_related("tags")
+    rows = Idea.objects.with_counts().select_related("proposer").prefetch_related(TAG_LIST)
     return render(
         request,
         "ideas/idea_list.html",

@@ -4,6 +4,7 @@ Development defaults are safe to run locally; production (DEBUG off) refuses to 
 without a SECRET_KEY and turns on every transport-security setting.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -125,6 +126,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# Cached counts belong to one database: switching DATABASE_URL must not serve another's.
+_db = DATABASES["default"]
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha1(
+    f"{_db['ENGINE']}|{_db.get('HOST', '')}|{_db.get('PORT', '')}|{_db['NAME']}".encode()
+).hexdigest()[:12]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

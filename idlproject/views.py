@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
 from library import search
-from library.models import LogEntry, Reference
+from library.models import TAG_LIST, LogEntry, Reference
 from library.rendering import render_markdown
 from library.tags import tag_counts
 
@@ -39,7 +39,7 @@ def home(request):
             "active_ideas": Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
             .with_counts()
             .select_related("proposer")
-            .prefetch_related("tags")
+            .prefetch_related(TAG_LIST)
             .order_by("-last_activity")[:6],
             "latest_comments": Comment.objects.visible()
             .select_related("author", "idea")
@@ -81,7 +81,7 @@ def member_detail(request, username):
             "ideas": Idea.objects.involving(member)
             .with_counts()
             .select_related("proposer")
-            .prefetch_related("tags")[:MEMBER_IDEAS],
+            .prefetch_related(TAG_LIST)[:MEMBER_IDEAS],
             "comments": Comment.objects.visible()
             .filter(author=member)
             .select_related("idea")
@@ -102,7 +102,7 @@ def tag_detail(request, slug):
             "log_entries": LogEntry.objects.with_list_data().filter(tags=tag)[:100],
             "ideas": Idea.objects.with_counts()
             .select_related("proposer")
-            .prefetch_related("tags")
+            .prefetch_related(TAG_LIST)
             .filter(tags=tag),
         },
     )

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from idlproject.access import public_read, staff_required
 
 from .exporter import export_log, export_papers
-from .filters import LogEntryFilter, ReferenceFilter
+from .filters import LogEntryFilter, ReferenceExportFilter
 from .formats.errors import ImportFormatError
 from .importer import LibraryImporter, Source, read_file
 from .models import LogEntry, Reference
@@ -129,7 +129,7 @@ def markdown_download(text, filename):
 @public_read
 def papers_download(request):
     """The filtered library as the team's papers README: the same query string as /library/."""
-    references = ReferenceFilter(request.GET, queryset=Reference.objects.all()).qs
+    references = ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
     return markdown_download(export_papers(references), "papers.md")
 
 

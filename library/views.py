@@ -14,9 +14,9 @@ from idlproject.access import public_read, staff_required
 
 from . import search
 from .bibtex import library_version, to_bibtex
-from .filters import LogEntryFilter, ReferenceFilter
+from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
-from .models import LogEntry, Reference
+from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
 
 REFERENCES_PER_PAGE = 25
@@ -80,7 +80,7 @@ def reference_bibtex(request):
     # The same list asked for again is served from the cache until any reference changes.
     key = f"bibtex:{library_version()}:{hashlib.sha1(request.GET.urlencode().encode()).hexdigest()}"
     if (text := cache.get(key)) is None:
-        filterset = ReferenceFilter(request.GET, queryset=Reference.objects.only(*fields))
+        filterset = ReferenceExportFilter(request.GET, queryset=Reference.objects.only(*fields))
         text = to_bibtex(filterset.qs.iterator(chunk_size=500))
         cache.set(key, text, BIBTEX_SECONDS)
     response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
@@ -98,7 +98,7 @@ def reference_detail(request, pk):
     )
     # The latest readings; a paper read by half the team for years links to the rest in the log.
     entries = list(
-        reference.log_entries.select_related("reader").prefetch_related("tags")[: READINGS_SHOWN + 1]
+        reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
     )
     # The ideas app adds this reverse relation; library reads it without importing ideas.
     citing = reference.idea_links.select_related("idea")

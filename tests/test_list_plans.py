@@ -42,3 +42,15 @@ def test_big_counts_are_kept_for_a_while(
         again = member_client.get(url, {"page": 1})
     assert again.context["page"].paginator.count == 12
     assert [r.title for r in again.context["page"].object_list][:2] == ["Paper 11", "Paper 10"]
+
+
+def test_downloads_read_every_match_so_they_never_walk_the_list(member_client, tagged_library, monkeypatch):
+    from library.filters import ReferenceExportFilter
+    from library.models import Reference
+
+    monkeypatch.setattr("library.filters.COMMON_TAG_USES", 1)
+    export = ReferenceExportFilter({"tag": "rare-and-common"}, queryset=Reference.objects.all())
+
+    assert "EXISTS" not in str(export.qs.query) and export.qs.count() == 4
+    bib = member_client.get(reverse("library:bibtex"), {"tag": "rare-and-common"}).content.decode()
+    assert bib.count("@misc{") + bib.count("@inproceedings{") + bib.count("@article{") == 4
