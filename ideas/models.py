@@ -186,15 +186,9 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
-        indexes = [
-            models.Index(fields=["idea", "created"]),
-            # What members see of a discussion: counted and paged without reading hidden rows.
-            models.Index(
-                fields=["idea", "created", "id"],
-                condition=Q(is_hidden=False),
-                name="ideas_comment_visible_idx",
-            ),
-        ]
+        # A partial index of visible comments was tried: SQLite then used it for the dashboard's
+        # "latest comments" too and sorted every comment instead of walking `created` (0.3 → 106 ms).
+        indexes = [models.Index(fields=["idea", "created"])]
         constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
 
     def __str__(self):
