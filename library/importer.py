@@ -163,7 +163,6 @@ class LibraryImporter:
                 notes=item.notes,
             )
             entry.prepare()
-            entry.logged_url = item.url  # as logged, even if the reference's link is later corrected
             new.append(entry)
         LogEntry.objects.bulk_create(new)
         index_objects("log", [entry.pk for entry in new])  # bulk_create sends no signals

@@ -231,8 +231,8 @@ class LogEntry(models.Model):
         """Derive the stored fields; bulk imports call it since bulk_create skips save()."""
         if self.logged_title == self.reference.title:
             self.logged_title = ""
-        if self.logged_url == self.reference.url:
-            self.logged_url = ""
+        # logged_url is left as given: an import keeps the link as logged even when the
+        # reference's own link is later corrected; entries made on the site have none.
         self.notes_html = render_markdown(self.notes)
 
     @property
