@@ -23,10 +23,6 @@ REFERENCES_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
 
 
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
 BIG_COUNT = 5000
 BIG_COUNT_SECONDS = 120
 
