@@ -8,12 +8,12 @@ title, with the link's text kept as the note. One transaction: a bad line change
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 
 from library.identity import normalize_title
 from library.importer import ImportReport
 
-from .formats import parse, write
+from .formats import parse
 from .models import Area, Idea, Status
 from .services import ReferenceSpec, link_references, record_status
 
@@ -90,18 +90,3 @@ def _area(name, description):
         area.description = description
         area.save(update_fields=["description"])
     return area
-
-
-def export_ideas():
-    """The ideas file for every idea, grouped by area in the file's order."""
-    ideas = Idea.objects.select_related("area").order_by(
-        F("area__position").asc(nulls_last=True), "area_id", "id"
-    )
-    groups = {}
-    for idea in ideas:
-        groups.setdefault(idea.area, []).append(idea)
-    areas = [
-        (area.name if area else "Other ideas", area.description if area else "", members)
-        for area, members in groups.items()
-    ]
-    return write(areas)

@@ -5,7 +5,8 @@ from django.views.decorators.http import require_http_methods
 from idlproject.access import public_read, staff_required
 from library.transfer import ImportPage, UploadForm, markdown_download
 
-from .importer import export_ideas, import_ideas
+from .exporter import export_ideas
+from .importer import import_ideas
 
 
 def run_ideas_import(request, text, filename, options, dry_run):

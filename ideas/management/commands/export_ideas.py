@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from ideas.importer import export_ideas
+from ideas.exporter import export_ideas
 
 
 class Command(BaseCommand):
