@@ -74,19 +74,22 @@ def index_objects(kind, ids):
     ids = list(ids)
     if not ids:
         return
-    indexer = INDEXERS[kind]
     with transaction.atomic():
-        SearchDocument.objects.filter(kind=kind, object_id__in=ids).delete()
-        documents = []
-        for obj in indexer.queryset().filter(pk__in=ids):
-            fields = indexer.document(obj)
-            if fields:
-                documents.append(SearchDocument(kind=kind, object_id=obj.pk, **fields))
-        SearchDocument.objects.bulk_create(documents, batch_size=1000)
+        remove_objects(kind, ids)
+        objects = INDEXERS[kind].queryset().filter(pk__in=ids)
+        SearchDocument.objects.bulk_create(_documents(kind, objects), batch_size=1000)
 
 
 def remove_objects(kind, ids):
     SearchDocument.objects.filter(kind=kind, object_id__in=list(ids)).delete()
+
+
+def _documents(kind, objects):
+    """The search documents of these objects, leaving out those that should not be found."""
+    document = INDEXERS[kind].document
+    for obj in objects:
+        if fields := document(obj):
+            yield SearchDocument(kind=kind, object_id=obj.pk, **fields)
 
 
 def rebuild_index(stdout=None, chunk=5000):
@@ -101,10 +104,8 @@ def rebuild_index(stdout=None, chunk=5000):
         for kind, indexer in INDEXERS.items():
             counts[kind] = 0
             batch = []
-            for obj in indexer.queryset().order_by("pk").iterator(chunk_size=chunk):
-                fields = indexer.document(obj)
-                if fields:
-                    batch.append(SearchDocument(kind=kind, object_id=obj.pk, **fields))
+            for document in _documents(kind, indexer.queryset().order_by("pk").iterator(chunk_size=chunk)):
+                batch.append(document)
                 if len(batch) >= chunk:
                     counts[kind] += len(SearchDocument.objects.bulk_create(batch))
                     batch = []
