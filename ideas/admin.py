@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
+from library import history
+from library.admin import KeepsHistory
 from library.search import index_objects
 
 from .models import Area, Comment, Idea, IdeaReference, StatusChange
@@ -31,7 +34,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ["title", "status", "proposer", "n_references", "n_comments", "n_members", "updated"]
     list_filter = ["status", "area", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
     search_fields = ["title", "body", "slug"]
@@ -63,7 +66,7 @@ class IdeaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ["__str__", "excerpt", "is_hidden", "created"]
     list_filter = ["is_hidden", "created", ("author", admin.RelatedOnlyFieldListFilter), "idea"]
     search_fields = ["body", "author__username", "idea__title"]
@@ -77,14 +80,23 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, obj):
         return obj.body[:80]
 
+    @transaction.atomic
+    def _set_hidden(self, request, queryset, hidden):
+        pks = list(queryset.values_list("pk", flat=True))
+        for comment in Comment.objects.filter(pk__in=pks):
+            history.ensure_baseline(comment)
+        Comment.objects.filter(pk__in=pks).update(is_hidden=hidden)
+        index_objects("comment", pks)  # update() sends no signals
+        note = "Hidden in the admin" if hidden else "Shown again in the admin"
+        history.record_many(Comment, pks, user=request.user, action=history.Action.EDITED, note=note)
+        return len(pks)
+
     @admin.action(description="Hide selected comments")
     def hide(self, request, queryset):
-        updated = queryset.update(is_hidden=True)
-        index_objects("comment", queryset.values_list("pk", flat=True))  # update() sends no signals
+        updated = self._set_hidden(request, queryset, True)
         self.message_user(request, f"Hid {updated} comment(s).")
 
     @admin.action(description="Show selected comments again")
     def unhide(self, request, queryset):
-        updated = queryset.update(is_hidden=False)
-        index_objects("comment", queryset.values_list("pk", flat=True))
+        updated = self._set_hidden(request, queryset, False)
         self.message_user(request, f"Showed {updated} comment(s) again.")

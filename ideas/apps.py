@@ -6,6 +6,6 @@ class IdeasConfig(AppConfig):
     name = "ideas"
 
     def ready(self):
-        from . import search
+        from . import history, search  # noqa: F401  history registers ideas and comments
 
         search.connect()

@@ -1,11 +1,13 @@
 from django import forms
 from taggit.forms import TagWidget
 
+from library.forms import VersionedModelForm
+
 from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
 from .services import parse_reference_lines
 
 
-class IdeaForm(forms.ModelForm):
+class IdeaForm(VersionedModelForm):
     add_references = forms.CharField(
         label="Add references",
         required=False,
@@ -51,7 +53,7 @@ ReferenceLinkFormSet = forms.inlineformset_factory(
 )
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(VersionedModelForm):
     class Meta:
         model = Comment
         fields = ["body"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
+from library import history
 from library.identity import normalize_title
 from library.importer import ImportReport
 
@@ -46,14 +47,19 @@ def import_ideas(text, filename, *, proposer=None, dry_run=False):
             idea = known.get(("title", normalize_title(item.title))) or known.get(
                 ("body", normalize_title(item.body))
             )
-            if idea:
-                report.ideas_matched += 1
-            else:
+            new = idea is None
+            if new:
                 idea = _create_idea(item, proposer)
                 report.ideas_created += 1
                 known[("title", normalize_title(item.title))] = idea
+            else:
+                report.ideas_matched += 1
+                history.ensure_baseline(Idea.objects.get(pk=idea.pk))
             specs = [ReferenceSpec(None, url, text) for text, url in item.links]
             links, references = link_references(idea, specs, proposer)
+            if new or links:
+                note = f"Imported from {filename}" if new else f"Links added from {filename}"
+                history.record(idea, user=proposer, action=history.Action.IMPORTED, note=note)
             report.links_created += links
             report.references_created += references
         if dry_run:

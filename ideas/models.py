@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
-from library.models import Reference
+from library.models import TEXT_LIMIT, Reference
 from library.rendering import render_markdown
 
 
@@ -51,7 +51,7 @@ class Area(models.Model):
     """A heading of the team's ideas file (“Safety / Interpretability / Alignment”) and its intro."""
 
     name = models.CharField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=TEXT_LIMIT)
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -74,7 +74,7 @@ class Idea(models.Model):
         help_text="Its address: /ideas/<slug>/. Made from the title when left empty.",
     )
     status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED, db_index=True)
-    body = models.TextField(blank=True, help_text="Markdown; $…$ for math.")
+    body = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Markdown; $…$ for math.")
     body_html = models.TextField(blank=True, editable=False)
     tags = TaggableManager(blank=True)
     proposer = models.ForeignKey(
@@ -174,7 +174,7 @@ class CommentQuerySet(models.QuerySet):
 class Comment(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
-    body = models.TextField(help_text="Markdown; $…$ for math.")
+    body = models.TextField(max_length=TEXT_LIMIT, help_text="Markdown; $…$ for math.")
     body_html = models.TextField(blank=True, editable=False)
     is_hidden = models.BooleanField(
         "hidden", default=False, help_text="Hidden comments stay in the database but not on the page."

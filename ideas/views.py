@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
+from library import history
+from library.history_views import edit_conflict
 from library.models import TAG_LIST
 from library.views import paginate_by_ids
 
@@ -85,11 +87,9 @@ def comment_permalink(request, pk):
 def idea_new(request):
     form = IdeaForm(request.POST or None)
     if form.is_valid():
-        with transaction.atomic():
-            idea = form.save(commit=False)
-            idea.proposer = request.user
-            idea.save()
-            form.save_m2m()
+        form.instance.proposer = request.user
+        with history.saving(form, request.user):
+            idea = form.save()
             record_status(idea, "", request.user)
             link_references(idea, form.reference_specs, request.user)
         messages.success(request, f"Proposed “{idea}”.")
@@ -105,23 +105,27 @@ def idea_edit(request, slug):
     links = ReferenceLinkFormSet(
         request.POST or None, instance=idea, queryset=idea.reference_links.select_related("reference")
     )
+    context = {"form": form, "links": links, "idea": idea}
     if request.method == "POST" and form.is_valid() and links.is_valid():
-        with transaction.atomic():
-            idea = form.save()
-            links.save()
-            record_status(idea, old_status, request.user)
-            link_references(idea, form.reference_specs, request.user)
+        try:
+            with history.saving(form, request.user):
+                idea = form.save()
+                links.save()
+                record_status(idea, old_status, request.user)
+                link_references(idea, form.reference_specs, request.user)
+        except history.EditConflict as conflict:
+            return edit_conflict(request, "ideas/idea_form.html", context, form, conflict)
         messages.success(request, f"Saved “{idea}”.")
         return redirect(idea)
-    return render(request, "ideas/idea_form.html", {"form": form, "links": links, "idea": idea})
+    return render(request, "ideas/idea_form.html", context)
 
 
 @staff_required
 def idea_delete(request, slug):
     idea = get_object_or_404(Idea, slug=slug)
     if request.method == "POST":
-        idea.delete()
-        messages.success(request, f"Deleted “{idea}”.")
+        history.delete(idea, user=request.user)
+        messages.success(request, f"Deleted “{idea}”. Curators can bring it back from its history.")
         return redirect("ideas:list")
     return render(request, "confirm_delete.html", {"object": idea, "cancel_url": idea.get_absolute_url()})
 
@@ -143,7 +147,8 @@ def comment_add(request, slug):
     idea = get_object_or_404(Idea, slug=slug)
     form = CommentForm(request.POST, instance=Comment(idea=idea, author=request.user))
     if form.is_valid():
-        comment = form.save()
+        with history.saving(form, request.user):
+            comment = form.save()
         return redirect(comment)
     return render(request, "ideas/comment_form.html", {"form": form, "idea": idea})
 
@@ -152,20 +157,23 @@ def comment_add(request, slug):
 def comment_edit(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
     form = CommentForm(request.POST or None, instance=comment)
+    context = {"form": form, "idea": comment.idea, "comment": comment}
     if form.is_valid():
-        form.save()
+        try:
+            with history.saving(form, request.user):
+                form.save()
+        except history.EditConflict as conflict:
+            return edit_conflict(request, "ideas/comment_form.html", context, form, conflict)
         messages.success(request, "Saved your comment.")
         return redirect(comment)
-    return render(
-        request, "ideas/comment_form.html", {"form": form, "idea": comment.idea, "comment": comment}
-    )
+    return render(request, "ideas/comment_form.html", context)
 
 
 @login_required
 def comment_delete(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
     if request.method == "POST":
-        comment.delete()
+        history.delete(comment, user=request.user)
         messages.success(request, "Deleted your comment.")
         return redirect(comment.idea)
     return render(
@@ -177,7 +185,15 @@ def comment_delete(request, pk):
 @require_POST
 def comment_hide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
-    comment.is_hidden = not comment.is_hidden
-    comment.save(update_fields=["is_hidden"])
+    with transaction.atomic():
+        history.ensure_baseline(comment)
+        comment.is_hidden = not comment.is_hidden
+        comment.save(update_fields=["is_hidden"])
+        history.record(
+            comment,
+            user=request.user,
+            action=history.Action.EDITED,
+            note="Hidden" if comment.is_hidden else "Shown again",
+        )
     messages.success(request, "Comment hidden." if comment.is_hidden else "Comment shown again.")
     return redirect(comment)

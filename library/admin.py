@@ -1,8 +1,32 @@
 from django.contrib import admin, messages
+from django.db import transaction
 from django.shortcuts import render
 
+from . import history
 from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
+
+
+class KeepsHistory:
+    """Admin edits and deletions leave revisions, as the site's own forms do."""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            history.ensure_baseline(type(obj).objects.get(pk=obj.pk))
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        action = history.Action.EDITED if change else history.Action.CREATED
+        history.record(form.instance, user=request.user, action=action, note="In the admin")
+
+    def delete_model(self, request, obj):
+        history.delete(obj, user=request.user, note="In the admin")
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            history.delete(obj, user=request.user, note="In the admin")
 
 
 class LogEntryInline(admin.TabularInline):
@@ -18,7 +42,7 @@ class LogEntryInline(admin.TabularInline):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(admin.ModelAdmin):
+class ReferenceAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ["title", "kind", "published", "added_by", "times_read", "tag_list", "created"]
     list_filter = ["kind", "needs_title", "created", ("added_by", admin.RelatedOnlyFieldListFilter), "tags"]
     search_fields = ["title", "authors", "url", "affiliation", "venue"]
@@ -68,7 +92,7 @@ class ReferenceAdmin(admin.ModelAdmin):
             if survivor is None:
                 self.message_user(request, "Choose one of the selected references to keep.", messages.ERROR)
                 return None
-            merged = merge_references(survivor, references)
+            merged = merge_references(survivor, references, user=request.user)
             self.message_user(
                 request, f"Merged {len(references) - 1} reference(s) into “{merged}”.", messages.SUCCESS
             )
@@ -87,7 +111,7 @@ class ReferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(KeepsHistory, admin.ModelAdmin):
     list_display = ["read_on", "reader", "reference", "logged_title", "tag_list"]
     list_filter = ["read_on", ("reader", admin.RelatedOnlyFieldListFilter), "reference__kind", "tags"]
     search_fields = ["reference__title", "logged_title", "notes", "reader__username"]

@@ -2,11 +2,22 @@ from django import forms
 from django.utils import timezone
 from taggit.forms import TagWidget
 
+from .history import version_of
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
 
 
-class ReferenceForm(forms.ModelForm):
+class VersionedModelForm(forms.ModelForm):
+    """A form that remembers which version of its object it was opened on (see history.saving)."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = version_of(self.instance)
+
+
+class ReferenceForm(VersionedModelForm):
     class Meta:
         model = Reference
         fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue", "summary", "tags"]
@@ -45,7 +56,7 @@ class ReferenceForm(forms.ModelForm):
         return cleaned
 
 
-class LogEntryForm(forms.ModelForm):
+class LogEntryForm(VersionedModelForm):
     """Log a reading: of a reference already chosen, or of one named here by title and link.
 
     The instance must carry its reader (the view sets it), so duplicates can be caught here.

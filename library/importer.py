@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from . import history
 from .activity import forget_counts
 from .bibtex import library_changed
 from .formats import papers, readinglog
@@ -136,10 +137,10 @@ class LibraryImporter:
                     for item in batch
                 ],
             )
-            self._add_entries(batch, references)
+            self._add_entries(batch, references, source.filename)
             self.progress(batch[-1].line, source.line_count)
 
-    def _add_entries(self, batch, references):
+    def _add_entries(self, batch, references, filename):
         days = {item.read_on for item in batch}
         existing = {
             (entry.reference_id, entry.read_on, entry.display_title)
@@ -166,6 +167,13 @@ class LibraryImporter:
             new.append(entry)
         LogEntry.objects.bulk_create(new)
         index_objects("log", [entry.pk for entry in new])  # bulk_create sends no signals
+        history.record_many(
+            LogEntry,
+            [entry.pk for entry in new],
+            user=self.reader,
+            action=history.Action.IMPORTED,
+            note=f"Imported from {filename}",
+        )
         forget_counts(self.reader.pk)
         self.report.entries_created += len(new)
 
@@ -230,6 +238,13 @@ class LibraryImporter:
             result.append(reference)
         Reference.objects.bulk_create(created)
         index_objects("reference", [reference.pk for reference in created])
+        history.record_many(
+            Reference,
+            [reference.pk for reference in created],
+            user=self.reader,
+            action=history.Action.IMPORTED,
+            note=f"Imported from {filename}",
+        )
         if created:
             library_changed()
         return result
@@ -266,7 +281,11 @@ class LibraryImporter:
                 f"kept the library's, the file has “{_short(record['title'])}”."
             )
         if changed:
+            history.ensure_baseline(Reference.objects.get(pk=reference.pk))
             reference.save()
+            history.record(
+                reference, user=self.reader, action=history.Action.IMPORTED, note=f"Filled in from {filename}"
+            )
             self.report.references_updated += 1
 
 

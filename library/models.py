@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from .identity import identity_key, normalize_title
@@ -42,6 +43,9 @@ def validate_reference_url(value):
         "Enter an http(s) link or a relative path such as ./projects/fnn.", code="invalid_url"
     )
 
+
+# Markdown fields hold notes and summaries, not books: a pasted megabyte is a mistake the form names.
+TEXT_LIMIT = 100_000
 
 # Tags for lists, read by the `tags_of` template filter.
 TAG_LIST = Prefetch("tags", to_attr="tag_list")
@@ -87,12 +91,14 @@ class Reference(models.Model):
         help_text="An http(s) link or a repo-relative path such as ./projects/fnn. May be empty.",
     )
     authors = models.TextField(
-        blank=True, help_text="As written in the paper, with equal-contribution marks (*) kept."
+        blank=True,
+        max_length=10_000,
+        help_text="As written in the paper, with equal-contribution marks (*) kept.",
     )
     affiliation = models.CharField(max_length=500, blank=True)
     published = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=300, blank=True, help_text="Conference or journal, if any.")
-    summary = models.TextField(blank=True, help_text="Markdown; $…$ for math.")
+    summary = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Markdown; $…$ for math.")
     summary_html = models.TextField(blank=True, editable=False)
     identity = models.CharField(
         max_length=1000,
@@ -197,7 +203,9 @@ class LogEntry(models.Model):
         blank=True,
         help_text="Kept when the log linked the reference differently, e.g. its pdf.",
     )
-    notes = models.TextField(blank=True, help_text="Markdown; nested points and $…$ math welcome.")
+    notes = models.TextField(
+        blank=True, max_length=TEXT_LIMIT, help_text="Markdown; nested points and $…$ math welcome."
+    )
     notes_html = models.TextField(blank=True, editable=False)
     tags = TaggableManager(blank=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -294,3 +302,43 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}: {self.heading}"
+
+
+class Revision(models.Model):
+    """One change to a reference, log entry, idea or comment: who, when, what, and the result.
+
+    `data` holds the object's editable fields after the change (before it, for a deletion),
+    so any two revisions can be compared and any one restored; see library/history.py.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", "created"
+        EDITED = "edited", "edited"
+        IMPORTED = "imported", "imported"
+        MERGED = "merged", "merged"
+        RESTORED = "restored", "restored"
+        DELETED = "deleted", "deleted"
+        BASELINE = "baseline", "as it was before history was kept"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=16, choices=Action)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    title = models.CharField(
+        max_length=500, help_text="What the object was called, for lists of the deleted."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "id"]),
+            models.Index(fields=["action", "content_type"]),
+        ]
+
+    def __str__(self):
+        return f"{self.title}: {self.action} by {self.user or 'the system'} at {self.created:%Y-%m-%d %H:%M}"

@@ -4,6 +4,7 @@ import re
 
 from django.db import transaction
 
+from . import history
 from .identity import arxiv_id, identity_key
 from .models import LogEntry, Reference
 
@@ -28,46 +29,70 @@ def resolve_reference(*, url="", title="", kind, added_by):
     if existing:
         return existing, False
     reference = Reference.objects.create(url=url, title=title, kind=kind, added_by=added_by)
+    history.record(reference, user=added_by, action=history.Action.CREATED)
     return reference, True
 
 
 @transaction.atomic
-def merge_references(survivor, duplicates):
+def merge_references(survivor, duplicates, *, user=None):
     """Fold duplicates into survivor: their log entries, tags and any field survivor lacks.
 
     Nothing is lost: a log entry that would collide with one the survivor already has keeps
     the duplicate's title as its logged title, and its notes are appended to the survivor's.
     """
     survivor = Reference.objects.select_for_update().get(pk=survivor.pk)
+    history.ensure_baseline(survivor)
     duplicates = [d for d in duplicates if d.pk != survivor.pk]
     for duplicate in duplicates:
         for field in FILLABLE_FIELDS:
             if not getattr(survivor, field) and getattr(duplicate, field):
                 setattr(survivor, field, getattr(duplicate, field))
         survivor.tags.add(*duplicate.tags.all())
-        for entry in duplicate.log_entries.all():
-            _move_log_entry(entry, survivor, duplicate)
+        _move_citations(duplicate, survivor)
+        for entry in duplicate.log_entries.select_related("reference", "reader"):
+            _move_log_entry(entry, survivor, duplicate, user)
         # Deleted before the survivor saves, so a url it inherits no longer clashes.
-        duplicate.delete()
+        history.delete(duplicate, user=user, note=f"Merged into “{survivor.title}” (#{survivor.pk})")
     survivor.save()
+    merged = ", ".join(f"#{d.pk}" for d in duplicates)
+    history.record(survivor, user=user, action=history.Action.MERGED, note=f"Merged {merged} into it")
     return survivor
 
 
-def _move_log_entry(entry, survivor, duplicate):
+def _move_citations(duplicate, survivor):
+    """Ideas that cited the duplicate cite the survivor (keeping both notes where both were cited)."""
+    cited = {link.idea_id: link for link in survivor.idea_links.all()}
+    for link in duplicate.idea_links.all():
+        if twin := cited.get(link.idea_id):
+            if link.note and link.note not in twin.note:
+                twin.note = f"{twin.note}; {link.note}" if twin.note else link.note
+                twin.save(update_fields=["note"])
+            continue
+        link.reference = survivor
+        link.save(update_fields=["reference"])
+        cited[link.idea_id] = link
+
+
+def _move_log_entry(entry, survivor, duplicate, user):
     logged_title = entry.logged_title or (duplicate.title if duplicate.title != survivor.title else "")
     twin = LogEntry.objects.filter(
         reader=entry.reader_id, reference=survivor, read_on=entry.read_on, logged_title=logged_title
     ).first()
+    note = f"Moved from #{duplicate.pk}, merged into #{survivor.pk}"
     if twin is None:
+        history.ensure_baseline(entry)
         entry.reference = survivor
         entry.logged_title = logged_title
         entry.save()
+        history.record(entry, user=user, action=history.Action.MERGED, note=note)
         return
+    history.ensure_baseline(twin)
     if entry.notes and entry.notes not in twin.notes:
         twin.notes = f"{twin.notes}\n\n{entry.notes}".strip()
     twin.tags.add(*entry.tags.all())
     twin.save()
-    entry.delete()
+    history.record(twin, user=user, action=history.Action.MERGED, note=f"Took in entry #{entry.pk}")
+    history.delete(entry, user=user, note=f"{note}: the same reading as entry #{twin.pk}")
 
 
 def placeholder_title(url):
@@ -87,4 +112,5 @@ def resolve_link(*, url, kind, added_by):
     reference = Reference.objects.create(
         url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True
     )
+    history.record(reference, user=added_by, action=history.Action.CREATED)
     return reference, True

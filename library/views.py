@@ -12,10 +12,11 @@ from django.views.decorators.http import require_POST
 
 from idlproject.access import public_read, staff_required
 
-from . import search
+from . import history, search
 from .bibtex import library_version, to_bibtex
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
+from .history_views import edit_conflict
 from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
 
@@ -145,10 +146,9 @@ def reference_add(request):
         if existing := form.duplicate():
             messages.info(request, f"“{existing}” is already in the library, so nothing was added.")
             return redirect(existing)
-        reference = form.save(commit=False)
-        reference.added_by = request.user
-        reference.save()
-        form.save_m2m()
+        form.instance.added_by = request.user
+        with history.saving(form, request.user):
+            reference = form.save()
         messages.success(request, f"Added “{reference}”.")
         return redirect(reference)
     return render(request, "library/reference_form.html", {"form": form})
@@ -158,11 +158,16 @@ def reference_add(request):
 def reference_edit(request, pk):
     reference = get_object_or_404(Reference, pk=pk)
     form = ReferenceForm(request.POST or None, instance=reference)
+    context = {"form": form, "reference": reference}
     if form.is_valid():
-        form.save()
+        try:
+            with history.saving(form, request.user):
+                form.save()
+        except history.EditConflict as conflict:
+            return edit_conflict(request, "library/reference_form.html", context, form, conflict)
         messages.success(request, f"Saved “{reference}”.")
         return redirect(reference)
-    return render(request, "library/reference_form.html", {"form": form, "reference": reference})
+    return render(request, "library/reference_form.html", context)
 
 
 @staff_required
@@ -170,13 +175,13 @@ def reference_delete(request, pk):
     reference = get_object_or_404(Reference, pk=pk)
     if request.method == "POST":
         try:
-            reference.delete()
+            history.delete(reference, user=request.user)
         except ProtectedError:
             messages.error(
                 request, "It has been read, so it cannot be deleted; merge it into another in the admin."
             )
             return redirect(reference)
-        messages.success(request, f"Deleted “{reference}”.")
+        messages.success(request, f"Deleted “{reference}”. Curators can bring it back from its history.")
         return redirect("library:list")
     return render(
         request, "confirm_delete.html", {"object": reference, "cancel_url": reference.get_absolute_url()}
@@ -202,7 +207,8 @@ def log_add(request):
         initial={"reference": request.GET.get("reference")},
     )
     if form.is_valid():
-        entry = form.save()
+        with history.saving(form, request.user):
+            entry = form.save()
         if form.reference_created:
             messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
         else:
@@ -217,19 +223,22 @@ def log_add(request):
 def log_edit(request, pk):
     entry = get_object_or_404(LogEntry.objects.select_related("reference"), pk=pk, reader=request.user)
     form = LogEntryForm(request.POST or None, instance=entry)
+    context = {"form": form, "entry": entry, "reference": entry.reference}
     if form.is_valid():
-        form.save()
+        try:
+            with history.saving(form, request.user):
+                form.save()
+        except history.EditConflict as conflict:
+            return edit_conflict(request, "library/log_form.html", context, form, conflict)
         messages.success(request, "Saved your log entry.")
         return redirect(entry)
-    return render(
-        request, "library/log_form.html", {"form": form, "entry": entry, "reference": entry.reference}
-    )
+    return render(request, "library/log_form.html", context)
 
 
 @staff_required
 @require_POST
 def log_delete(request, pk):
-    entry = get_object_or_404(LogEntry, pk=pk)
-    entry.delete()
+    entry = get_object_or_404(LogEntry.objects.select_related("reference", "reader"), pk=pk)
+    history.delete(entry, user=request.user)
     messages.success(request, "Deleted the log entry.")
     return redirect("library:log")

@@ -3,6 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ideas.models import Comment, Idea, IdeaReference, Status
+from library.history import version_of
 from library.models import Reference
 
 from .html_checks import executable_parts
@@ -217,6 +218,7 @@ def test_any_member_edits_an_idea_and_the_status_change_is_recorded(client, idea
         {
             **IDEA_FORM,
             "slug": idea.slug,
+            "version": version_of(idea),
             "reference_links-TOTAL_FORMS": 1,
             "reference_links-INITIAL_FORMS": 1,
             "reference_links-0-id": link.pk,
@@ -243,6 +245,7 @@ def test_removing_a_reference_link_keeps_the_reference(client, idea_world, membe
         {
             **IDEA_FORM,
             "slug": idea.slug,
+            "version": version_of(idea),
             "reference_links-TOTAL_FORMS": 1,
             "reference_links-INITIAL_FORMS": 1,
             "reference_links-0-id": link.pk,
@@ -272,7 +275,10 @@ def test_comment_post_edit_delete_by_its_author(client, idea_world, author):
     comment = Comment.objects.latest("id")
     assert response["Location"] == comment.get_absolute_url()
     assert "<math" in comment.body_html
-    client.post(reverse("ideas:comment_edit", args=[comment.pk]), {"body": "Edited thought"})
+    client.post(
+        reverse("ideas:comment_edit", args=[comment.pk]),
+        {"body": "Edited thought", "version": version_of(comment)},
+    )
     comment.refresh_from_db()
     assert comment.body == "Edited thought"
     client.post(reverse("ideas:comment_delete", args=[comment.pk]))

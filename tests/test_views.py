@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from library.history import version_of
 from library.models import Kind, LogEntry, Reference
 
 from .html_checks import executable_parts
@@ -154,6 +155,7 @@ def test_any_member_edits_any_reference(client, world, other_member):
             "url": reference.url,
             "venue": "NIPS 2017",
             "tags": "transformers",
+            "version": version_of(reference),
         },
     )
     assert response.status_code == 302
@@ -230,7 +232,9 @@ def test_owner_edits_their_log_entry_and_others_cannot(client, world, member, ot
     client.force_login(other_member)
     assert client.post(url, {"title": "", "read_on": "2024-01-01", "notes": "hijack"}).status_code == 404
     client.force_login(member)
-    response = client.post(url, {"title": "", "read_on": "2024-09-24", "notes": "*better* notes"})
+    response = client.post(
+        url, {"title": "", "read_on": "2024-09-24", "notes": "*better* notes", "version": version_of(entry)}
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.notes_html == "<p><em>better</em> notes</p>" and entry.read_on == date(2024, 9, 24)
