@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "idlproject.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "idlproject.access.WikiAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its 413 page passes back through every other middleware (headers included);
+    # it still runs before any view or CSRF check reads the body.
+    "idlproject.security.RequestSizeLimitMiddleware",
 ]
 
 ROOT_URLCONF = "idlproject.urls"
@@ -177,8 +181,38 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "idl-wiki@localhost")
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Forms never need more than this; larger bodies are refused before they reach a view.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# --- Request sizes (idlproject/security.py) ---
+# A form's body (urlencoded) may be this large; a larger one gets the 413 page unread.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(float(os.environ.get("IDL_MAX_FORM_MB", "2")) * 2**20)
+# A file the import pages accept; a bigger one gets a field error on the form.
+IDL_MAX_IMPORT_BYTES = int(float(os.environ.get("IDL_MAX_IMPORT_MB", "5")) * 2**20)
+# A whole upload (multipart) request; above it the 413 page, before Django reads a byte.
+IDL_MAX_UPLOAD_BYTES = int(float(os.environ.get("IDL_MAX_UPLOAD_MB", "20")) * 2**20)
+
+# --- Login throttling (idlproject/throttle.py) ---
+# Failures (never successes) are counted per (account, address), per account and per address;
+# a counter is forgotten `window` seconds after its latest failure; locks are in seconds.
+# The pair waits slow_delay seconds after its slow_after-th failure, doubling, then locks at
+# pair_limit. The account-wide lock needs many more failures and is short, and an address
+# that has logged in to the account before is exempt from it, so nobody can lock a member
+# out from their usual address. Each is overridable as IDL_LOGIN_<NAME>, e.g. IDL_LOGIN_PAIR_LIMIT.
+IDL_LOGIN_THROTTLE = {
+    name: int(os.environ.get(f"IDL_LOGIN_{name.upper()}", default))
+    for name, default in {
+        "window": 15 * 60,
+        "slow_after": 3,
+        "slow_delay": 5,
+        "pair_limit": 5,
+        "pair_lock": 15 * 60,
+        "account_limit": 20,
+        "account_lock": 5 * 60,
+        "address_limit": 40,
+        "address_lock": 15 * 60,
+    }.items()
+}
+# How many proxies of ours add to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
+# Behind one nginx or load balancer, set 1, or every client shares the proxy's address.
+IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -186,6 +220,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"  # Django's default, stated: tests rely on it
 
 if not DEBUG:
     # The app runs behind a TLS-terminating proxy that sets X-Forwarded-Proto.
@@ -197,9 +232,16 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# --- Logging ---
+# Everything goes to stderr (gunicorn's or systemd's log). A failed request is logged by
+# django.request at ERROR with its traceback; the 500 page itself shows none of it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's own handlers (console under DEBUG, mail to the unset ADMINS) would print every
+    # error twice; its records reach the root handler instead.
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }

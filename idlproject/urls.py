@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .login import ThrottledAdminAuthenticationForm, ThrottledLoginView
 
 admin.site.site_header = "IDL Wiki curation"
 admin.site.site_title = "IDL Wiki admin"
+# The admin has its own login page; it counts failures with the site's login.
+admin.site.login_form = ThrottledAdminAuthenticationForm
+
+handler400 = views.bad_request
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +20,8 @@ urlpatterns = [
     path("tag-lookup/", views.tag_lookup, name="tag_lookup"),
     path("", include("library.urls")),
     path("ideas/", include("ideas.urls")),
+    # Before Django's auth URLs, so this login (throttled) is the one `accounts/login/` serves.
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,13 @@
-"""Site-wide pages: the dashboard and everything under one tag."""
+"""Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.views import defaults
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST
 from taggit.models import Tag
 
@@ -138,3 +142,25 @@ def search_page(request):
             "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
+
+
+def megabytes(size):
+    return f"{size / 2**20:.3g} MB"
+
+
+@requires_csrf_token
+def request_too_large(request, limit, length=None):
+    """The 413 page: what was sent, and the limit it went over."""
+    return render(
+        request,
+        "413.html",
+        {"limit": megabytes(limit), "size": megabytes(length) if length else None},
+        status=413,
+    )
+
+
+def bad_request(request, exception):
+    """Django's 400 page, except for a form whose fields went over the limit: that is a 413."""
+    if isinstance(exception, RequestDataTooBig):
+        return request_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    return defaults.bad_request(request, exception)

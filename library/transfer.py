@@ -7,6 +7,7 @@ session until the curator confirms, so the file is read once and imported exactl
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
@@ -21,18 +22,30 @@ from .formats.errors import ImportFormatError
 from .importer import LibraryImporter, Source, read_file
 from .models import LogEntry, Reference
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SESSION_KEY = "pending-import"
 
 
+def megabytes(size):
+    return f"{size / 2**20:.3g} MB"
+
+
 class UploadForm(forms.Form):
-    file = forms.FileField(help_text="As the team wrote it, in any encoding, up to 5 MB.")
+    # The decoded text waits in the session until the curator confirms, hence a modest limit
+    # (settings.IDL_MAX_IMPORT_BYTES); the commands take files of any size.
+    file = forms.FileField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = megabytes(settings.IDL_MAX_IMPORT_BYTES)
+        self.fields["file"].help_text = f"As the team wrote it, in any encoding, up to {limit}."
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
+        if upload.size > settings.IDL_MAX_IMPORT_BYTES:
             raise forms.ValidationError(
-                "This file is larger than 5 MB; import it with manage.py import_library."
+                f"This file is {megabytes(upload.size)}; the limit is "
+                f"{megabytes(settings.IDL_MAX_IMPORT_BYTES)}. A curator can import it with manage.py "
+                "import_library or import_ideas."
             )
         return upload
 

@@ -35,3 +35,63 @@ def test_500_leaks_nothing_and_is_logged(member, caplog):
     assert b"secret detail" not in response.content and b"Traceback" not in response.content
     record = next(r for r in caplog.records if r.name == "django.request")
     assert record.exc_info and "secret detail" in str(record.exc_info[1])
+
+
+def test_413_is_in_the_site_style(member_client):
+    response = member_client.post(
+        "/log/add/", b"notes=" + b"x" * (3 * 2**20), content_type="application/x-www-form-urlencoded"
+    )
+    page = response.content.decode()
+    assert response.status_code == 413
+    assert '<p class="kind">Error 413</p>' in page and "Request too large" in page and "IDL Wiki" in page
+
+
+# Production settings in a fresh process, so the LOGGING that gunicorn would use is the one tested.
+FAILING_VIEW = """
+import sys, types, django
+django.setup()
+from django.db import connection
+from django.contrib.auth.decorators import login_not_required
+from django.test import Client
+from django.test.utils import override_settings
+from django.urls import path
+
+@login_not_required
+def boom(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 AS secret_column")
+    raise RuntimeError("secret detail that must not leak")
+
+urls = types.ModuleType("boom_urls")
+urls.urlpatterns = [path("boom/", boom)]
+sys.modules["boom_urls"] = urls
+with override_settings(ROOT_URLCONF="boom_urls", ALLOWED_HOSTS=["testserver"]):
+    response = Client(raise_request_exception=False).get("/boom/", secure=True)
+print(response.status_code)
+print(response.content.decode())
+"""
+
+
+def test_a_500_in_production_logs_its_traceback_and_shows_none_of_it(tmp_path):
+    from .test_settings import PRODUCTION_ENV, run_python
+
+    result = run_python(FAILING_VIEW, PRODUCTION_ENV, tmp_path)
+
+    status, _, page = result.stdout.partition("\n")
+    assert status == "500", result.stderr
+    assert "Something went wrong" in page
+    for leak in [
+        "secret detail",
+        "Traceback",
+        "secret_column",
+        "SELECT",
+        PRODUCTION_ENV["SECRET_KEY"],
+        "DATABASES",
+    ]:
+        assert leak not in page
+    log = result.stderr
+    assert "ERROR django.request: Internal Server Error: /boom/" in log
+    assert (
+        "Traceback (most recent call last)" in log and "RuntimeError: secret detail that must not leak" in log
+    )
+    assert log.count("Internal Server Error") == 1  # logged once, not once per handler

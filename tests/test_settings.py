@@ -103,3 +103,63 @@ def test_database_url_selects_postgresql(tmp_path):
         code, {**PRODUCTION_ENV, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/wiki"}, tmp_path
     )
     assert json.loads(result.stdout) == ["django.db.backends.postgresql", "wiki", "127.0.0.1"]
+
+
+PRODUCTION_RESPONSE = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client()
+plain = client.get("/accounts/login/")
+page = client.get("/accounts/login/", secure=True)
+cookie = page.cookies["csrftoken"]
+print(json.dumps({
+    "redirect": [plain.status_code, plain["Location"]],
+    "status": page.status_code,
+    "headers": {name: page.get(name) for name in [
+        "Strict-Transport-Security", "Content-Security-Policy", "X-Frame-Options",
+        "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy",
+    ]},
+    "csrf_cookie": {"secure": bool(cookie["secure"]), "samesite": cookie["samesite"]},
+}))
+"""
+
+
+def test_production_responses_carry_transport_and_content_security(tmp_path):
+    result = run_python(PRODUCTION_RESPONSE, {**PRODUCTION_ENV, "ALLOWED_HOSTS": "testserver"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+
+    assert seen["redirect"] == [301, "https://testserver/accounts/login/"]
+    assert seen["status"] == 200
+    headers = seen["headers"]
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert "unsafe" not in headers["Content-Security-Policy"]
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert seen["csrf_cookie"] == {"secure": True, "samesite": "Lax"}
+
+
+def test_throttle_and_size_limits_come_from_the_environment(tmp_path):
+    code = (
+        "import json; from django.conf import settings as s\n"
+        "print(json.dumps([s.IDL_LOGIN_THROTTLE, s.IDL_PROXY_COUNT, s.DATA_UPLOAD_MAX_MEMORY_SIZE,"
+        " s.IDL_MAX_IMPORT_BYTES, s.IDL_MAX_UPLOAD_BYTES]))"
+    )
+    env = {
+        **PRODUCTION_ENV,
+        "IDL_LOGIN_PAIR_LIMIT": "3",
+        "IDL_LOGIN_ACCOUNT_LOCK": "60",
+        "IDL_PROXY_COUNT": "1",
+        "IDL_MAX_FORM_MB": "1",
+        "IDL_MAX_IMPORT_MB": "8",
+        "IDL_MAX_UPLOAD_MB": "30",
+    }
+    throttle, proxies, *sizes = json.loads(run_python(code, env, tmp_path).stdout)
+
+    assert throttle["pair_limit"] == 3 and throttle["account_lock"] == 60
+    assert throttle["account_limit"] == 20 and throttle["pair_lock"] == 900  # the defaults stay
+    assert proxies == 1
+    assert sizes == [2**20, 8 * 2**20, 30 * 2**20]

@@ -69,12 +69,12 @@ def test_a_log_without_a_reader_is_refused_with_a_reason(curator_client):
     assert "a reading log needs a reader" in response.context["form"].errors["file"][0]
 
 
-def test_an_oversized_upload_gets_a_field_error(curator_client, monkeypatch):
-    monkeypatch.setattr("library.transfer.MAX_UPLOAD_BYTES", 100)
+def test_an_oversized_upload_gets_a_field_error(curator_client, settings):
+    settings.IDL_MAX_IMPORT_BYTES = 2**20
 
-    response = curator_client.post(IMPORT_URL, {"file": upload("papers.md", PAPERS)})
+    response = curator_client.post(IMPORT_URL, {"file": upload("papers.md", PAPERS * 1500)})
 
-    assert "larger than 5 MB" in response.context["form"].errors["file"][0]
+    assert "the limit is 1 MB" in response.context["form"].errors["file"][0]
     assert not Reference.objects.exists()
 
 

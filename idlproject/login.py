@@ -1,0 +1,49 @@
+"""The site's and the admin's login forms, with failed attempts throttled (see throttle.py)."""
+
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import ValidationError
+
+from .throttle import LoginThrottle, client_address
+
+
+class ThrottledLoginMixin:
+    refusal = None
+
+    def clean(self):
+        throttle = LoginThrottle(self.cleaned_data.get("username"), client_address(self.request))
+        # Checked before the password: while locked, even the right password is not tried.
+        self.refusal = throttle.refusal()
+        if self.refusal:
+            raise ValidationError(self.refusal.message(), code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            # Only a wrong password counts; a right one refused for another reason (an account
+            # that is not staff, on the admin's login) is not a guess.
+            if self.user_cache is None:
+                throttle.failed()
+            raise
+        if self.user_cache is not None:  # None when a field was missing and nothing was tried
+            throttle.succeeded()
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    pass
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class ThrottledLoginView(LoginView):
+    form_class = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.refusal:
+            response.status_code = 429
+            response["Retry-After"] = str(form.refusal.seconds)
+        return response
