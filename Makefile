@@ -64,3 +64,15 @@ bench: install
 SEEDS ?= ../shared/seeds
 check-seeds: install
 	$(PY) benchmarks/seed_orders.py $(SEEDS)
+
+# Backups of the database DATABASE_URL names. DEBUG only spares a SECRET_KEY; no page is served.
+.PHONY: backup restore
+## Back up the whole database into backups/ (IDL_BACKUP_DIR overrides); safe while the site runs.
+backup: install
+	$(DEV) $(PY) manage.py backup
+
+## Replace the database with a backup: make restore FILE=backups/idl-sqlite-….sqlite3 (asks first).
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=<backup file>. Backups, newest first:"; \
+		ls -1t "$${IDL_BACKUP_DIR:-backups}" 2>/dev/null | head -n 10; exit 2; }
+	$(DEV) $(PY) manage.py restore "$(FILE)"
