@@ -363,15 +363,28 @@ def restore(revision, *, user):
 def word_diff(old, new):
     """HTML of `new` against `old`, word by word: removed words in <del>, added in <ins>."""
     a, b = _words(old), _words(new)
-    parts = []
+    chunks = []  # [same, removed, added]: runs of change, with the spaces between them folded in
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            parts.append(escape("".join(a[i1:i2])))
+        same, removed, added = "".join(a[i1:i2]), "".join(a[i1:i2]), "".join(b[j1:j2])
+        if op == "equal" and not (same.isspace() and chunks and chunks[-1][0] is None):
+            chunks.append([same, "", ""])
+        elif op == "equal":  # only spaces between two changes: one change reads better
+            chunks[-1][1] += same
+            chunks[-1][2] += same
+        elif chunks and chunks[-1][0] is None:
+            chunks[-1][1] += removed if op != "insert" else ""
+            chunks[-1][2] += added
+        else:
+            chunks.append([None, removed if op != "insert" else "", added])
+    parts = []
+    for same, removed, added in chunks:
+        if same is not None:
+            parts.append(escape(same))
             continue
-        if i2 > i1:
-            parts.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
-        if j2 > j1:
-            parts.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+        if removed:
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{escape(added)}</ins>")
     return mark_safe("".join(parts))  # every piece is escaped above
 
 

@@ -60,8 +60,8 @@ def history_list(request, kind, object_id):
 
 
 def _restorable(revision, number, latest, obj, can_restore):
-    """A deletion is no state to go back to, and the latest revision of a live object is it now."""
-    return can_restore and revision.action != Revision.Action.DELETED and (obj is None or number != latest)
+    """Any revision but the one a live object is in now (a deletion keeps the state it was deleted in)."""
+    return can_restore and revision.pk is not None and (obj is None or number != latest)
 
 
 @public_read

@@ -251,6 +251,10 @@ class LogEntry(models.Model):
     def display_url(self):
         return self.logged_url or self.reference.url
 
+    @property
+    def was_edited(self):
+        return (self.updated - self.created).total_seconds() > 60
+
 
 class FeedToken(models.Model):
     """A member's secret for feed readers, which cannot log in; revoking makes a new one."""
