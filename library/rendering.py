@@ -1,8 +1,8 @@
 """Markdown to safe HTML, the one place user text becomes markup.
 
 Raw HTML in the source is shown as text (the markdown HTML parsers are switched off), `$…$`
-and `$$…$$` become MathML on the server, and the result passes an allow-list sanitizer
-(nh3, the Ammonia bindings) before it is stored or shown.
+and `$$…$$` become MathML on the server (their `\\text{…}` stays text too), and the result passes
+an allow-list sanitizer (nh3, the Ammonia bindings) before it is stored or shown.
 """
 
 import re
@@ -12,7 +12,7 @@ from html import unescape
 
 import markdown
 import nh3
-from latex2mathml.converter import convert as latex_to_mathml
+from latex2mathml.converter import convert_to_element
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
@@ -45,6 +45,22 @@ ATTRIBUTES = {
     "mfrac": {"linethickness"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+
+# latex2mathml writes symbols into element text as character references ("&#x02211;"), which
+# serializing escapes to "&amp;#x02211;".
+_ESCAPED_CHARACTER_REFERENCE = re.compile(r"&amp;(#x[0-9A-Fa-f]+;)")
+
+
+def latex_to_mathml(source, display):
+    """MathML markup for LaTeX source, every piece of the source's text escaped.
+
+    latex2mathml's own convert() unescapes its whole output to restore those references, which
+    also turns `\\text{<img/src=x/onerror=alert(1)>}` into live markup and eats `\\text{a<b}`;
+    here only the character references are restored, so text stays text.
+    """
+    element = convert_to_element(source, display=display)
+    return _ESCAPED_CHARACTER_REFERENCE.sub(r"&\1", etree.tostring(element, encoding="unicode"))
+
 
 # Pandoc's rule, so prices ("$5 and $10") stay text: no space inside the dollars, no digit after.
 INLINE_MATH = r"(?<![\\$])\$(?![\s$])(.+?)(?<![\s\\])\$(?![\d$])"
@@ -116,6 +132,12 @@ def _converter():
     return md
 
 
+# Characters XML 1.0 forbids, typed or written as references (`&#1;`, which the sanitizer
+# decodes): one of them in a note would make the Atom feeds that embed this HTML fail to build.
+# HTML counts them as parse errors too.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def render_markdown(text):
     """Render user markdown to sanitized HTML; safe to mark safe in a template."""
     if not text:
@@ -125,7 +147,7 @@ def render_markdown(text):
         html = md.convert(text)
     finally:
         md.reset()  # clears the stash and footnote-like state between documents
-    return sanitize_html(html)
+    return _NOT_XML.sub("", sanitize_html(html))
 
 
 def sanitize_html(html):
