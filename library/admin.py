@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 from django.shortcuts import render
@@ -7,8 +8,33 @@ from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
 
 
+class VersionedAdminForm(forms.ModelForm):
+    """The admin's change form refuses a save over a version saved after it was opened."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = history.version_of(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            saved = type(self.instance).objects.filter(pk=self.instance.pk).first()
+            if saved is not None and history.version_of(saved) != cleaned.get("version"):
+                raise forms.ValidationError(
+                    "Someone saved this after you opened it, so your changes were not saved. Open it "
+                    "again in another tab to see their version (its history shows what changed), "
+                    "merge, and save.",
+                    code="stale",
+                )
+        return cleaned
+
+
 class KeepsHistory:
     """Admin edits and deletions leave revisions, as the site's own forms do."""
+
+    form = VersionedAdminForm
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -52,7 +78,7 @@ class ReferenceAdmin(KeepsHistory, admin.ModelAdmin):
     inlines = [LogEntryInline]
     actions = ["merge_selected"]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "url", "tags"]}),
+        (None, {"fields": ["kind", "title", "url", "tags", "version"]}),
         ("Publication", {"fields": ["authors", "affiliation", "published", "venue"]}),
         ("Summary", {"fields": ["summary"]}),
         ("Bookkeeping", {"fields": ["identity", "added_by", "created", "updated"]}),

@@ -326,18 +326,17 @@ def test_imports_and_merges_leave_history(member, make_entry, make_reference):
 def test_admin_edits_and_deletions_leave_history(client, curator, reference):
     client.force_login(curator)
     url = reverse("admin:library_reference_change", args=[reference.pk])
-    response = client.post(
-        url,
-        {
-            "kind": "paper",
-            "title": "Attention Is All You Need",
-            "url": reference.url,
-            "tags": "transformers",
-            "summary": "Edited in the admin",
-            "log_entries-TOTAL_FORMS": 0,
-            "log_entries-INITIAL_FORMS": 0,
-        },
-    )
+    form = {
+        "kind": "paper",
+        "title": "Attention Is All You Need",
+        "url": reference.url,
+        "tags": "transformers",
+        "summary": "Edited in the admin",
+        "version": history.version_of(reference),
+        "log_entries-TOTAL_FORMS": 0,
+        "log_entries-INITIAL_FORMS": 0,
+    }
+    response = client.post(url, form)
     assert response.status_code == 302, response.context["adminform"].form.errors
     baseline, edited = revisions(reference)
     assert (edited.action, edited.user, edited.data["summary"]) == (
@@ -346,8 +345,29 @@ def test_admin_edits_and_deletions_leave_history(client, curator, reference):
         "Edited in the admin",
     )
     assert baseline.data["summary"] == "The transformer paper."
+    # The same form sent again is stale now: refused, nothing overwritten.
+    stale = client.post(url, {**form, "summary": "Overwrite"})
+    assert stale.status_code == 200 and "Someone saved this after you opened it" in stale.content.decode()
+    reference.refresh_from_db()
+    assert reference.summary == "Edited in the admin"
     client.post(reverse("admin:library_reference_delete", args=[reference.pk]), {"post": "yes"})
     assert revisions(reference)[-1].action == Action.DELETED
+
+
+def test_every_admin_change_form_carries_its_version(
+    client, curator, reference, make_entry, idea_with_discussion
+):
+    client.force_login(curator)
+    entry = make_entry(curator, reference)
+    comment = idea_with_discussion["comments"][0]
+    for name, obj in [
+        ("library_reference", reference),
+        ("library_logentry", entry),
+        ("ideas_idea", idea_with_discussion["idea"]),
+        ("ideas_comment", comment),
+    ]:
+        page = client.get(reverse(f"admin:{name}_change", args=[obj.pk])).content.decode()
+        assert f'name="version" value="{history.version_of(obj)}"' in page, name
 
 
 def test_history_pages_read_a_bounded_number_of_queries(
