@@ -12,7 +12,7 @@ from django.db.models import Max
 
 from library import history
 from library.identity import normalize_title
-from library.importer import ImportReport
+from library.importer import ImportReport, check_link
 
 from .formats import parse
 from .models import Area, Idea, Status
@@ -37,6 +37,9 @@ class IdeasReport(ImportReport):
 def import_ideas(text, filename, *, proposer=None, dry_run=False):
     """Import an ideas file's text; raises ImportFormatError (and changes nothing) on a bad line."""
     items = parse(text, filename)
+    for item in items:
+        for _text, url in item.links:
+            check_link(filename, item.line, url)
     report = IdeasReport(dry_run=dry_run)
     with transaction.atomic():
         known = {}

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -24,7 +25,7 @@ from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
 from .formats.lines import numbered_lines
 from .identity import arxiv_id, identity_key, normalize_title
-from .models import KIND_ICONS, LogEntry, Reference
+from .models import KIND_ICONS, LogEntry, Reference, validate_reference_url
 from .search import index_objects
 from .services import FILLABLE_FIELDS
 
@@ -202,6 +203,8 @@ class LibraryImporter:
 
     def _resolve_batch(self, filename, records):
         """The library's reference for each record, matched or created (in bulk)."""
+        for record in records:
+            check_link(filename, record["line"], record["url"])
         identities = {identity_key(r["url"]) for r in records} - {""}
         title_keys = {normalize_title(r["title"]) for r in records} - {""}
         known = list(
@@ -287,6 +290,17 @@ class LibraryImporter:
                 reference, user=self.reader, action=history.Action.IMPORTED, note=f"Filled in from {filename}"
             )
             self.report.references_updated += 1
+
+
+def check_link(filename, line, url):
+    """Links become hrefs on every page that shows them: only http(s) and relative paths."""
+    if url:
+        try:
+            validate_reference_url(url)
+        except ValidationError:
+            raise ImportFormatError(
+                filename, line, f"the link “{_short(url)}” is neither an http(s) link nor a relative path"
+            ) from None
 
 
 def numbered_text(text):

@@ -244,6 +244,13 @@ def test_a_file_that_knows_more_fills_empty_fields_and_reports_conflicts(write, 
         (PAPERS.replace("**Affiliation**", "**Lab**"), ":10:", "unknown field “Lab”"),
         ("just some notes\nwith no structure\n", ":1:", "neither a papers README"),
         (b"\x00\x01\x02binary\xff", ":1:", "binary file"),
+        # A link becomes an href on every page: a script url is refused, not stored.
+        (
+            "Legend:\n- 📜: papers\n\n09/25/2024\n- 📜[Evil](javascript:alert(1))\n",
+            ":5:",
+            "neither an http(s) link",
+        ),
+        (PAPERS.replace("https://arxiv.org/abs/1706.03762", "data:text/html,x"), ":15:", "“data:text/html,x”"),
     ],
 )
 def test_a_bad_file_names_file_and_line_and_changes_nothing(write, member, content, where, message):
@@ -355,6 +362,9 @@ def test_ideas_import_is_idempotent_and_exports_back(write, tmp_path):
 def test_a_bad_ideas_file_changes_nothing(write):
     with pytest.raises(CommandError, match=r"ideas\.md:1: no numbered ideas"):
         run("import_ideas", write("ideas.md", "# Ideas\n\nnothing numbered here\n"))
+    scripted = IDEAS.replace("https://", "javascript://", 1)
+    with pytest.raises(CommandError, match=r"ideas\.md:\d+: the link “javascript://"):
+        run("import_ideas", write("ideas.md", scripted))
     broken = IDEAS.replace("    - and several others.", "and several others, not indented.")
     with pytest.raises(CommandError, match=r"ideas\.md:13: text after an idea"):
         run("import_ideas", write("ideas.md", broken))

@@ -421,13 +421,6 @@ def test_control_characters_never_reach_the_html_or_break_the_feeds(member_clien
         assert member_client.get(reverse(feed)).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="Known bug, outside this file's reach: the importers store a link's url unchecked "
-    "(validate_reference_url runs only in forms), and every page showing the reference puts it "
-    "in an href. Remove this mark once imports refuse or drop non-http(s) links.",
-)
 def test_an_imported_reading_log_cannot_put_a_script_url_on_the_pages(member_client, member, tmp_path):
     log = tmp_path / "log.md"
     log.write_text("Legend:\n- 📜: papers\n\n09/25/2024\n- 📜[Evil](javascript:alert(document.cookie))\n")
