@@ -11,14 +11,16 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.views.decorators.http import require_safe
 
 SAFE_METHODS = ("GET", "HEAD")
 
 
 def public_read(view_func):
-    """Mark a read-only page that anonymous visitors may see on a public wiki."""
-    view_func.public_read = True
-    return view_func
+    """Mark a read-only page that anonymous visitors may see on a public wiki; a POST gets a 405."""
+    view = require_safe(view_func)
+    view.public_read = True
+    return view
 
 
 def staff_required(view_func):

@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
@@ -62,6 +62,7 @@ def markdown_preview(request):
     return JsonResponse({"html": render_markdown(text)})
 
 
+@require_safe
 @login_required
 def tag_lookup(request):
     """Existing tags starting with what is typed, most used first, for tag-field suggestions."""

@@ -123,6 +123,7 @@ def feed_links(request, token):
 
 
 @never_cache
+@require_safe
 @login_required
 def feed_settings(request):
     token = FeedToken.for_user(request.user)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from idlproject.access import public_read, staff_required
 
@@ -126,6 +126,7 @@ def history_restore(request, pk):
 
 
 @staff_required
+@require_safe
 def deleted_list(request):
     """What was deleted and is still gone, newest first, for curators to bring back."""
     gone = []

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from idlproject.access import public_read, staff_required
 
@@ -111,6 +111,7 @@ def reference_detail(request, pk):
     )
 
 
+@require_safe
 @login_required
 def reference_lookup(request):
     """Search-as-you-type for reference pickers: up to 10 titles matching every word typed."""

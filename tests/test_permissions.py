@@ -69,7 +69,7 @@ def row(name, *, anon, member, author=None, curator=None, public_anon=None, **ex
     return Row(name, expect, {"anon": public_anon} if public_anon else {}, **extra)
 
 
-def reading(name, post="200", **extra):
+def reading(name, post="405", **extra):
     """A @public_read page: members read it, anonymous visitors only on a public wiki, never POST."""
     return row(name, anon="login login", member=f"200 {post}", public_anon="200 login", **extra)
 
@@ -110,19 +110,19 @@ SITE_ROWS = [
         "member",
         args=lambda w: [w.inactive.username],
         anon="login login",
-        member="404 404",
+        member="404 405",
         public_anon="404 login",
         note="inactive member",
     ),
     reading("search", query=lambda w: {"q": "attention"}),
     members("preview", "405 200"),
-    members("tag_lookup", "200 200", query=lambda w: {"q": "inter"}),
+    members("tag_lookup", "200 405", query=lambda w: {"q": "inter"}),
 ]
 
 LIBRARY_ROWS = [
     reading("library:list"),
     members("library:add", "200 200"),
-    members("library:lookup", "200 200", query=lambda w: {"q": "attention"}),
+    members("library:lookup", "200 405", query=lambda w: {"q": "attention"}),
     reading("library:bibtex"),
     reading("library:papers_download"),
     curators("library:import", "200 200"),
@@ -143,7 +143,7 @@ LIBRARY_ROWS = [
         curator="404 404",
     ),
     curators("library:log_delete", "405 302", args=lambda w: [w.entry.pk], to=at("library:log")),
-    members("library:feeds", "200 200"),
+    members("library:feeds", "200 405"),
     members("library:feeds_renew", "405 302", to=at("library:feeds")),
 ]
 
@@ -156,7 +156,7 @@ IDEAS_ROWS = [
         "ideas:comment",
         args=lambda w: [w.comment.pk],
         anon="login login",
-        member="302 302",
+        member="302 405",
         public_anon="302 login",
         to=lambda w: f"{w.idea.get_absolute_url()}?page=1#comment-{w.comment.pk}",
     ),
@@ -165,8 +165,8 @@ IDEAS_ROWS = [
         "ideas:comment",
         args=lambda w: [w.hidden.pk],
         anon="login login",
-        member="404 404",
-        curator="302 302",
+        member="404 405",
+        curator="302 405",
         public_anon="404 login",
         to=lambda w: f"{w.idea.get_absolute_url()}?page=1#comment-{w.hidden.pk}",
         note="hidden",
@@ -220,8 +220,8 @@ HISTORY_ROWS = [
             name,
             args=tracked(kind, attr),
             anon="login login",
-            member="404 404",
-            curator="200 200",
+            member="404 405",
+            curator="200 405",
             public_anon="404 login",
             note=attr,
         )
@@ -235,7 +235,7 @@ HISTORY_ROWS = [
         "library:history",
         args=lambda w: ["nonsense", w.reference.pk],
         anon="login login",
-        member="404 404",
+        member="404 405",
         public_anon="404 login",
         note="unknown kind",
     ),
@@ -292,7 +292,7 @@ HISTORY_ROWS = [
         to=lambda w: reverse("library:detail", args=[w.retracted.pk]),
         note="deleted reference",
     ),
-    curators("library:deleted", "200 200"),
+    curators("library:deleted", "200 405"),
 ]
 
 # Feeds: without a token, with a live one, with an inactive member's, with a made-up one.
