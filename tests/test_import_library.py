@@ -250,7 +250,11 @@ def test_a_file_that_knows_more_fills_empty_fields_and_reports_conflicts(write, 
             ":5:",
             "neither an http(s) link",
         ),
-        (PAPERS.replace("https://arxiv.org/abs/1706.03762", "data:text/html,x"), ":15:", "“data:text/html,x”"),
+        (
+            PAPERS.replace("https://arxiv.org/abs/1706.03762", "data:text/html,x"),
+            ":15:",
+            "“data:text/html,x”",
+        ),
     ],
 )
 def test_a_bad_file_names_file_and_line_and_changes_nothing(write, member, content, where, message):
