@@ -76,3 +76,9 @@ restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=<backup file>. Backups, newest first:"; \
 		ls -1t "$${IDL_BACKUP_DIR:-backups}" 2>/dev/null | head -n 10; exit 2; }
 	$(DEV) $(PY) manage.py restore "$(FILE)"
+
+# Load test: concurrent members writing through gunicorn (benchmarks/loadtest.py).
+.PHONY: loadtest
+## 32 members log in and write for 30 s through gunicorn; fails on any 5xx or lost write (DATABASE_URL=postgres://…/idl_loadtest for PostgreSQL).
+loadtest: install
+	$(PY) benchmarks/loadtest.py
