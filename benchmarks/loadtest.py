@@ -553,7 +553,7 @@ def check_database(members, ideas):
     from django.db import connection
 
     from ideas.models import Comment, Idea
-    from library.models import LogEntry
+    from library.models import LogEntry, Revision
 
     connection.close()  # a fresh connection sees everything gunicorn committed
     saved = {
@@ -562,8 +562,22 @@ def check_database(members, ideas):
     }  # fmt: skip
     bodies = dict(Idea.objects.filter(pk__in=[pk for pk, _ in ideas]).values_list("pk", "body"))
     in_body = {pk: set(TOKEN_RE.findall(body)) for pk, body in bodies.items()}
+    # Every acknowledged write is also a revision in the history (created, or edited).
+    recorded = set(
+        TOKEN_RE.findall(
+            "\n".join(
+                json.dumps(data)
+                for data in Revision.objects.filter(action__in=["created", "edited"]).values_list(
+                    "data", flat=True
+                )
+            )
+        )
+    )
     lost, kept = Counter(), Counter()
     for member in members:
+        acknowledged = [token for tokens in member.written.values() for token in tokens]
+        acknowledged += [token for _, token in member.edited]
+        kept["without_revision"] += sum(token not in recorded for token in set(acknowledged))
         for kind, tokens in member.written.items():
             if kind == "idea_edit":
                 continue
@@ -631,6 +645,7 @@ def summarize(members, run_seconds, login_seconds, lost, kept, database, gunicor
         "database_is_locked_in_log": locked,
         "lost_writes": dict(lost),
         "refused_edits_saved_anyway": kept["refused_but_saved"],
+        "writes_without_revision": kept["without_revision"],
         "saved_without_success_answer": kept["saved_without_success_answer"],
         "latency": latency(records),
         "by_kind": {kind: {"requests": len(rs), **latency(rs)} for kind, rs in sorted(by_kind.items())},
@@ -666,6 +681,9 @@ def print_summary(s):
     print(
         "  lost writes       "
         + ", ".join(f"{WRITE_KINDS[k]} {lost.get(k, 0)} of {w[k]}" for k in WRITE_KINDS)
+    )
+    print(
+        f"  without revision  {s['writes_without_revision']} (acknowledged writes missing from the history)"
     )
     if s["refused_edits_saved_anyway"]:
         print(f"  REFUSED (409) EDITS SAVED ANYWAY: {s['refused_edits_saved_anyway']}")
@@ -764,6 +782,7 @@ def main():
         bad = summary["errors_5xx"] + summary["no_answer"] + sum(lost.values())
         bad += (
             summary["refused_edits_saved_anyway"]
+            + summary["writes_without_revision"]
             + summary["client_crashes"]
             + (USERS - summary["logins"]["members_logged_in"])
         )
