@@ -70,6 +70,7 @@ def test_two_browsers_edit_one_idea_and_nothing_is_lost(two_browsers, make_user,
     # The history shows both edits, and a diff of Ben's shows his words added.
     ben.get_by_role("link", name="History of this idea").click()
     expect(ben.locator("table.revisions tbody tr")).to_have_count(3)
+    ben.screenshot(path=ARTIFACTS / "history-list.png", full_page=True)
     ben.get_by_role("button", name="Compare the chosen revisions").click()
     expect(ben.locator("td.diff-text ins")).to_contain_text("Ben: compare with DeepSeek")
     ben.screenshot(path=ARTIFACTS / "history-compare.png", full_page=True)
@@ -86,6 +87,7 @@ def test_a_curator_brings_back_a_deleted_reference(page, make_user, make_referen
     expect(page.get_by_text("Curators can bring it back")).to_be_visible()
     assert not Reference.objects.filter(pk=reference.pk).exists()
 
+    page.get_by_role("link", name="Library", exact=True).click()
     page.get_by_role("link", name="Deleted", exact=True).click()
     row = page.get_by_role("row", name="Titans: Learning to Memorize at Test Time")
     ARTIFACTS.mkdir(exist_ok=True)
