@@ -108,10 +108,14 @@ def test_database_url_selects_postgresql(tmp_path):
 PRODUCTION_RESPONSE = """
 import json, django
 django.setup()
-from django.test import Client
-client = Client()
-plain = client.get("/accounts/login/")
-page = client.get("/accounts/login/", secure=True)
+from django.conf import settings
+from django.test import Client, override_settings
+# The hashed-names manifest exists only after collectstatic; this is about headers, not files.
+plain_files = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+with override_settings(STORAGES=plain_files):
+    client = Client()
+    plain = client.get("/accounts/login/")
+    page = client.get("/accounts/login/", secure=True)
 cookie = page.cookies["csrftoken"]
 print(json.dumps({
     "redirect": [plain.status_code, plain["Location"]],
