@@ -75,6 +75,9 @@ def test_no_serious_accessibility_violation_on_the_main_pages(page, live_server,
         "/feeds/",
         "/library/import/",
         "/accounts/password_change/",
+        f"/history/reference/{reference.pk}/",
+        f"/history/idea/{idea.pk}/compare/",
+        "/history/deleted/",
         "/no-such-page/",
     ]
     problems = {}
