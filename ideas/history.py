@@ -83,9 +83,6 @@ class CommentHistory(history.Tracked):
     def can_edit(self, user, obj):
         return user.is_staff or obj.author_id == user.pk
 
-    def can_restore(self, user, obj):
-        return user.is_authenticated and (user.is_staff if obj is None else self.can_edit(user, obj))
-
     def title_of(self, obj):
         return f"{obj.author} on “{obj.idea}”"[:500]
 

@@ -187,12 +187,6 @@ class LogEntryHistory(Tracked):
     def can_edit(self, user, obj):
         return user.is_staff or obj.reader_id == user.pk
 
-    def can_restore(self, user, obj):
-        # Its reader may put back their own deleted entry too.
-        if obj is None:
-            return user.is_authenticated and user.is_staff
-        return user.is_authenticated and self.can_edit(user, obj)
-
     def labels(self):
         return {**super().labels(), "reference": "Reference"}
 
