@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from library import history
+
 from .models import Comment, Idea, Status
 from .services import link_references, parse_reference_lines, record_status
 
@@ -80,7 +82,9 @@ def build_ideas_demo(users):
             raise ValueError(f"Demo idea “{title}”: {errors}")
         link_references(idea, specs, author)
         idea.members.add(*(users[name] for name in members))
+        history.record(idea, user=author, action=history.Action.CREATED)
         for name, text in comments:
-            Comment.objects.create(idea=idea, author=users[name], body=text)
+            comment = Comment.objects.create(idea=idea, author=users[name], body=text)
+            history.record(comment, user=users[name], action=history.Action.CREATED)
         created += 1
     return created

@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Kind, LogEntry
-from .services import resolve_reference
+from . import history
+from .models import Kind, LogEntry, Reference
+from .services import find_reference
 
 DEMO_PASSWORD = "idl-demo-2026"
 
@@ -228,12 +229,21 @@ def build_library_demo():
     refs_created = 0
     by_url = {}
     for kind, title, url, authors, affiliation, published, venue, tags, summary, adder in REFERENCES:
-        reference, created = resolve_reference(url=url, title=title, kind=kind, added_by=users[adder])
-        if created:
-            reference.authors, reference.affiliation, reference.venue = authors, affiliation, venue
-            reference.published, reference.summary = published, summary
-            reference.save()
+        reference = find_reference(url, title)
+        if reference is None:
+            reference = Reference.objects.create(
+                kind=kind,
+                title=title,
+                url=url,
+                authors=authors,
+                affiliation=affiliation,
+                published=published,
+                venue=venue,
+                summary=summary,
+                added_by=users[adder],
+            )
             reference.tags.add(*tags)
+            history.record(reference, user=users[adder], action=history.Action.CREATED)
             refs_created += 1
         by_url[url] = reference
 
@@ -255,5 +265,6 @@ def build_library_demo():
             notes=notes,
         )
         entry.tags.add(*tags)
+        history.record(entry, user=users[reader], action=history.Action.CREATED)
         entries_created += 1
     return users, refs_created, entries_created

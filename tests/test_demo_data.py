@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from ideas.models import Comment, Idea
+from library.history import revisions_of
 from library.models import Kind, LogEntry, Reference
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,21 @@ def test_demo_data_twice_adds_nothing():
 
     assert counts() == before
     assert "0 references, 0 log entries and 0 ideas added" in output
+
+
+def test_demo_things_start_their_history_as_created_by_their_members():
+    run_demo()
+    for model, who in [
+        (Reference, "added_by"),
+        (LogEntry, "reader"),
+        (Idea, "proposer"),
+        (Comment, "author"),
+    ]:
+        for obj in model.objects.all():
+            [first] = revisions_of(model, obj.pk)
+            assert (first.action, first.user) == ("created", getattr(obj, who)), obj
+    # Each revision holds the finished object, not a bare first save.
+    for reference in Reference.objects.exclude(summary=""):
+        data = revisions_of(Reference, reference.pk).get().data
+        assert data["summary"] == reference.summary
+        assert data["tags"] == sorted(tag.name for tag in reference.tags.all())
