@@ -9,7 +9,6 @@ class IdeaHistory(history.Tracked):
     slug = "idea"
     model = Idea
     fields = ("title", "status", "area", "label", "slug", "body")
-    markdown_fields = ("body",)
     kept_fields = ("created", "proposer")
 
     def snapshot(self, obj):
@@ -58,8 +57,8 @@ class IdeaHistory(history.Tracked):
         """The idea cites again what it cited then (references since deleted are skipped)."""
         from library.models import Reference
 
-        wanted = {row[0]: row for row in rows}
-        alive = set(Reference.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        cited = [row[0] for row in rows]
+        alive = set(Reference.objects.filter(pk__in=cited).values_list("pk", flat=True))
         idea.reference_links.exclude(reference__in=alive).delete()
         links = {link.reference_id: link for link in idea.reference_links.all()}
         for position, (reference_id, _title, note) in enumerate(rows):
@@ -74,7 +73,6 @@ class CommentHistory(history.Tracked):
     slug = "comment"
     model = Comment
     fields = ("idea", "author", "body", "is_hidden")
-    markdown_fields = ("body",)
     has_tags = False
 
     def can_read(self, user, obj):

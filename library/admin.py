@@ -4,18 +4,13 @@ from django.db import transaction
 from django.shortcuts import render
 
 from . import history
+from .forms import VersionedModelForm
 from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
 
 
-class VersionedAdminForm(forms.ModelForm):
+class VersionedAdminForm(VersionedModelForm):
     """The admin's change form refuses a save over a version saved after it was opened."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = history.version_of(self.instance)
 
     def clean(self):
         cleaned = super().clean()

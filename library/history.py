@@ -48,8 +48,7 @@ class Tracked:
 
     slug = ""
     model = None
-    fields = ()  # edited by people; shown in diffs in this order
-    markdown_fields = ()  # diffed word by word
+    fields = ()  # edited by people; shown in diffs (word by word) in this order
     kept_fields = ("created",)  # not shown, but put back when a deleted object is restored
     has_tags = True
 
@@ -120,9 +119,6 @@ class Tracked:
     def noun(self):
         return self.model._meta.verbose_name
 
-    def object_url(self, obj):
-        return obj.get_absolute_url()
-
 
 def _plain(obj, name):
     """A field's value as JSON: dates as ISO text, relations as [id, what it was called]."""
@@ -150,7 +146,6 @@ class ReferenceHistory(Tracked):
         "summary",
         "needs_title",
     )
-    markdown_fields = ("summary", "authors")
     kept_fields = ("created", "added_by")
 
     def deletion_snapshot(self, obj):
@@ -181,14 +176,10 @@ class LogEntryHistory(Tracked):
     slug = "log"
     model = LogEntry
     fields = ("reference", "read_on", "logged_title", "logged_url", "notes")
-    markdown_fields = ("notes",)
     kept_fields = ("created", "reader")
 
     def can_edit(self, user, obj):
         return user.is_staff or obj.reader_id == user.pk
-
-    def labels(self):
-        return {**super().labels(), "reference": "Reference"}
 
 
 register(ReferenceHistory())
@@ -206,10 +197,10 @@ def _user(user):
     return user if user is not None and user.is_authenticated else None
 
 
-def record(obj, *, user, action, note="", data=None):
-    """Keep obj's state (just saved, or about to be deleted) as its newest revision."""
+def _revision(obj, *, user, action, note="", data=None, **extra):
+    """An unsaved revision of obj as it is now (or with the `data` given)."""
     kind = kind_of(obj)
-    return Revision.objects.create(
+    return Revision(
         content_type=content_type_of(kind.model),
         object_id=obj.pk,
         action=action,
@@ -217,7 +208,15 @@ def record(obj, *, user, action, note="", data=None):
         title=kind.title_of(obj),
         note=note[:300],
         data=kind.snapshot(obj) if data is None else data,
+        **extra,
     )
+
+
+def record(obj, *, user, action, note="", data=None):
+    """Keep obj's state (just saved, or about to be deleted) as its newest revision."""
+    revision = _revision(obj, user=user, action=action, note=note, data=data)
+    revision.save()
+    return revision
 
 
 def record_deletion(obj, *, user, note=""):
@@ -226,25 +225,12 @@ def record_deletion(obj, *, user, note=""):
 
 def record_many(model, pks, *, user, action, note="", chunk=500):
     """One revision each for objects written in bulk (bulk_create sends no signals)."""
-    kind = kind_of(model)
-    content_type = content_type_of(kind.model)
     pks = list(pks)
     for start in range(0, len(pks), chunk):
         objects = model.objects.filter(pk__in=pks[start : start + chunk])
-        if kind.has_tags:
+        if kind_of(model).has_tags:
             objects = objects.prefetch_related("tags")
-        Revision.objects.bulk_create(
-            Revision(
-                content_type=content_type,
-                object_id=obj.pk,
-                action=action,
-                user=_user(user),
-                title=kind.title_of(obj),
-                note=note[:300],
-                data=kind.snapshot(obj),
-            )
-            for obj in objects
-        )
+        Revision.objects.bulk_create(_revision(obj, user=user, action=action, note=note) for obj in objects)
 
 
 def ensure_baseline(obj):
@@ -257,16 +243,7 @@ def ensure_baseline(obj):
 
 def baseline(obj):
     """An object's present state as the revision history starts from (not saved)."""
-    kind = kind_of(obj)
-    return Revision(
-        content_type=content_type_of(kind.model),
-        object_id=obj.pk,
-        action=Action.BASELINE,
-        user=None,
-        created=obj.updated,
-        title=kind.title_of(obj),
-        data=kind.snapshot(obj),
-    )
+    return _revision(obj, user=None, action=Action.BASELINE, created=obj.updated)
 
 
 def revisions_of(model, object_id):
@@ -359,17 +336,15 @@ def word_diff(old, new):
     a, b = _words(old), _words(new)
     chunks = []  # [same, removed, added]: runs of change, with the spaces between them folded in
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        same, removed, added = "".join(a[i1:i2]), "".join(a[i1:i2]), "".join(b[j1:j2])
-        if op == "equal" and not (same.isspace() and chunks and chunks[-1][0] is None):
-            chunks.append([same, "", ""])
-        elif op == "equal":  # only spaces between two changes: one change reads better
-            chunks[-1][1] += same
-            chunks[-1][2] += same
-        elif chunks and chunks[-1][0] is None:
-            chunks[-1][1] += removed if op != "insert" else ""
-            chunks[-1][2] += added
+        before, after = "".join(a[i1:i2]), "".join(b[j1:j2])
+        after_a_change = bool(chunks) and chunks[-1][0] is None
+        if op == "equal" and not (before.isspace() and after_a_change):
+            chunks.append([before, "", ""])
+        elif after_a_change:  # more change, or only spaces between two changes: one reads better
+            chunks[-1][1] += before
+            chunks[-1][2] += after
         else:
-            chunks.append([None, removed if op != "insert" else "", added])
+            chunks.append([None, before, after])
     parts = []
     for same, removed, added in chunks:
         if same is not None:

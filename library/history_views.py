@@ -16,11 +16,11 @@ from .models import Revision
 REVISIONS_PER_PAGE = 50
 
 
-def _tracked(kind_slug, object_id, user):
+def _tracked(kind_slug, object_id, user, *, with_data=True):
     """(kind, the object or None if deleted, its revisions oldest first, numbered from 1).
 
     404 for what the user may not read. An object from before history was kept has one
-    revision: how it is now.
+    revision: how it is now. Without `with_data` the revisions' JSON is left unread.
     """
     kind = history.KINDS.get(kind_slug)
     if kind is None:
@@ -28,7 +28,8 @@ def _tracked(kind_slug, object_id, user):
     obj = kind.model.objects.filter(pk=object_id).first()
     if not kind.can_read(user, obj):
         raise Http404("No such history.")
-    revisions = list(history.revisions_of(kind.model, object_id))
+    revisions = history.revisions_of(kind.model, object_id)
+    revisions = list(revisions if with_data else revisions.defer("data"))
     if not revisions:
         if obj is None:
             raise Http404("No such history.")
@@ -40,11 +41,11 @@ def _tracked(kind_slug, object_id, user):
 
 @public_read
 def history_list(request, kind, object_id):
-    kind, obj, revisions = _tracked(kind, object_id, request.user)
+    kind, obj, revisions = _tracked(kind, object_id, request.user, with_data=False)
     page = Paginator(revisions[::-1], REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
     can_restore = kind.can_restore(request.user, obj)
     for revision in page:
-        revision.restorable = _restorable(revision, revision.number, len(revisions), obj, can_restore)
+        revision.restorable = _restorable(revision, len(revisions), obj, can_restore)
     return render(
         request,
         "history/history_list.html",
@@ -59,9 +60,9 @@ def history_list(request, kind, object_id):
     )
 
 
-def _restorable(revision, number, latest, obj, can_restore):
+def _restorable(revision, latest, obj, can_restore):
     """Any revision but the one a live object is in now (a deletion keeps the state it was deleted in)."""
-    return can_restore and revision.pk is not None and (obj is None or number != latest)
+    return can_restore and revision.pk is not None and (obj is None or revision.number != latest)
 
 
 @public_read
@@ -76,7 +77,7 @@ def history_compare(request, kind, object_id):
     old = ordered[from_number - 1] if from_number >= 1 else None
     new = ordered[to_number - 1]
     rows = history.compare(kind, old.data if old else {}, new.data)
-    new.restorable = _restorable(new, to_number, latest, obj, kind.can_restore(request.user, obj))
+    new.restorable = _restorable(new, latest, obj, kind.can_restore(request.user, obj))
     return render(
         request,
         "history/history_compare.html",
@@ -122,7 +123,7 @@ def history_restore(request, pk):
         messages.error(request, str(refusal))
         return redirect(history_url)
     messages.success(request, f"Restored “{kind.title_of(restored)}” as it was in that revision.")
-    return redirect(kind.object_url(restored))
+    return redirect(restored)
 
 
 @staff_required
@@ -135,7 +136,7 @@ def deleted_list(request):
             content_type=history.content_type_of(kind.model), action=Revision.Action.DELETED
         ).exclude(object_id__in=kind.model.objects.values("pk"))
         latest = {}
-        for revision in deletions.select_related("user").order_by("id"):
+        for revision in deletions.select_related("user").defer("data").order_by("id"):
             latest[revision.object_id] = revision  # a thing deleted, restored and deleted again: the last
         gone += [(kind, revision) for revision in latest.values()]
     gone.sort(key=lambda pair: pair[1].pk, reverse=True)

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from idlproject.access import public_read, staff_required
+from idlproject.views import megabytes
 
 from .exporter import export_log, export_papers
 from .filters import LogEntryFilter, ReferenceExportFilter
@@ -23,10 +24,6 @@ from .importer import LibraryImporter, Source, read_file
 from .models import LogEntry, Reference
 
 SESSION_KEY = "pending-import"
-
-
-def megabytes(size):
-    return f"{size / 2**20:.3g} MB"
 
 
 class UploadForm(forms.Form):
