@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 
 from .models import LogEntry, Reference, Revision
 
@@ -65,7 +66,7 @@ class Tracked:
         return self.snapshot(obj)
 
     def labels(self):
-        labels = {name: self.model._meta.get_field(name).verbose_name.capitalize() for name in self.fields}
+        labels = {name: capfirst(self.model._meta.get_field(name).verbose_name) for name in self.fields}
         if self.has_tags:
             labels["tags"] = "Tags"
         return labels
