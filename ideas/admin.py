@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.db import transaction
 
-from library import history
-from library.admin import KeepsHistory
-from library.search import index_objects
+from wiki import changes
+from wiki.admin import TrackedAdmin
 
 from .models import Area, Comment, Idea, IdeaReference, StatusChange
 
@@ -34,7 +32,7 @@ class AreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Idea)
-class IdeaAdmin(KeepsHistory, admin.ModelAdmin):
+class IdeaAdmin(TrackedAdmin, admin.ModelAdmin):
     list_display = ["title", "status", "proposer", "n_references", "n_comments", "n_members", "updated"]
     list_filter = ["status", "area", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
     search_fields = ["title", "body", "slug"]
@@ -66,7 +64,7 @@ class IdeaAdmin(KeepsHistory, admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(KeepsHistory, admin.ModelAdmin):
+class CommentAdmin(TrackedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "excerpt", "is_hidden", "created"]
     list_filter = ["is_hidden", "created", ("author", admin.RelatedOnlyFieldListFilter), "idea"]
     search_fields = ["body", "author__username", "idea__title"]
@@ -80,15 +78,11 @@ class CommentAdmin(KeepsHistory, admin.ModelAdmin):
     def excerpt(self, obj):
         return obj.body[:80]
 
-    @transaction.atomic
     def _set_hidden(self, request, queryset, hidden):
         pks = list(queryset.values_list("pk", flat=True))
-        for comment in Comment.objects.filter(pk__in=pks):
-            history.ensure_baseline(comment)
-        Comment.objects.filter(pk__in=pks).update(is_hidden=hidden)
-        index_objects("comment", pks)  # update() sends no signals
         note = "Hidden in the admin" if hidden else "Shown again in the admin"
-        history.record_many(Comment, pks, user=request.user, action=history.Action.EDITED, note=note)
+        with changes.bulk_change(Comment, request.user, changes.Action.EDITED, note=note, pks=pks):
+            Comment.objects.filter(pk__in=pks).update(is_hidden=hidden)
         return len(pks)
 
     @admin.action(description="Hide selected comments")

@@ -6,6 +6,4 @@ class IdeasConfig(AppConfig):
     name = "ideas"
 
     def ready(self):
-        from . import history, search  # noqa: F401  history registers ideas and comments
-
-        search.connect()
+        from . import tracked  # noqa: F401  registers ideas and comments, and what citations need

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from library import history
+from wiki import changes
 
 from .models import Comment, Idea, Status
 from .services import link_references, parse_reference_lines, record_status
@@ -74,17 +74,19 @@ def build_ideas_demo(users):
         if Idea.objects.filter(title=title).exists():
             continue
         author = users[proposer]
-        idea = Idea.objects.create(title=title, status=status, proposer=author, body=body)
-        idea.tags.add(*tags)
-        record_status(idea, "", author)
         specs, errors = parse_reference_lines("\n".join(lines))
         if errors:
             raise ValueError(f"Demo idea “{title}”: {errors}")
-        link_references(idea, specs, author)
-        idea.members.add(*(users[name] for name in members))
-        history.record(idea, user=author, action=history.Action.CREATED)
+        idea = Idea(title=title, status=status, proposer=author, body=body)
+        with changes.change(idea, author):
+            idea.save()
+            idea.tags.add(*tags)
+            record_status(idea, "", author)
+            link_references(idea, specs, author)
+            idea.members.add(*(users[name] for name in members))
         for name, text in comments:
-            comment = Comment.objects.create(idea=idea, author=users[name], body=text)
-            history.record(comment, user=users[name], action=history.Action.CREATED)
+            comment = Comment(idea=idea, author=users[name], body=text)
+            with changes.change(comment, users[name]):
+                comment.save()
         created += 1
     return created

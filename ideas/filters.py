@@ -1,8 +1,8 @@
 import django_filters
 from django import forms
 
-from library import search
 from library.filters import filter_tag
+from wiki import search
 
 from .models import Idea, Status
 

@@ -1,7 +1,7 @@
 from django import forms
 from taggit.forms import TagWidget
 
-from library.forms import VersionedModelForm
+from wiki.forms import VersionedModelForm
 
 from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
 from .services import parse_reference_lines

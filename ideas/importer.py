@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 
-from library import history
 from library.identity import normalize_title
 from library.importer import ImportReport, check_link
+from wiki import changes
 
 from .formats import parse
 from .models import Area, Idea, Status
@@ -52,17 +52,19 @@ def import_ideas(text, filename, *, proposer=None, dry_run=False):
             )
             new = idea is None
             if new:
-                idea = _create_idea(item, proposer)
+                idea = _new_idea(item)
                 report.ideas_created += 1
                 known[("title", normalize_title(item.title))] = idea
             else:
                 report.ideas_matched += 1
-                history.ensure_baseline(Idea.objects.get(pk=idea.pk))
-            specs = [ReferenceSpec(None, url, text) for text, url in item.links]
-            links, references = link_references(idea, specs, proposer)
-            if new or links:
-                note = f"Imported from {filename}" if new else f"Links added from {filename}"
-                history.record(idea, user=proposer, action=history.Action.IMPORTED, note=note)
+            note = f"Imported from {filename}" if new else f"Links added from {filename}"
+            with changes.change(idea, proposer, changes.Action.IMPORTED, note=note) as change:
+                if new:
+                    _save_new_idea(idea, item, proposer)
+                specs = [ReferenceSpec(None, url, text) for text, url in item.links]
+                links, references = link_references(idea, specs, proposer)
+                if not (new or links):
+                    change.skip()  # already there, links and all
             report.links_created += links
             report.references_created += references
         if dry_run:
@@ -70,15 +72,14 @@ def import_ideas(text, filename, *, proposer=None, dry_run=False):
     return report
 
 
-def _create_idea(item, proposer):
-    idea = Idea.objects.create(
-        title=item.title,
-        label=item.label,
-        area=_area(item.area, item.area_description),
-        body=item.body,
-        proposer=proposer,
-        status=Status.PROPOSED,
-    )
+def _new_idea(item):
+    return Idea(title=item.title, label=item.label, body=item.body, status=Status.PROPOSED)
+
+
+def _save_new_idea(idea, item, proposer):
+    idea.area = _area(item.area, item.area_description)
+    idea.proposer = proposer
+    idea.save()
     if item.label:
         idea.tags.add(item.label)
     record_status(idea, "", proposer)

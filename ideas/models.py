@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from library.models import TEXT_LIMIT, Reference
-from library.rendering import render_markdown
+from wiki.rendering import render_markdown
 
 
 class Status(models.TextChoices):

@@ -2,8 +2,8 @@
 
 from django.views.decorators.http import require_http_methods
 
-from idlproject.access import public_read, staff_required
 from library.transfer import ImportPage, UploadForm, markdown_download
+from wiki.access import public_read, staff_required
 
 from .exporter import export_ideas
 from .importer import import_ideas

@@ -1,17 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from idlproject.access import public_read, staff_required
-from library import history
-from library.history_views import edit_conflict
 from library.models import TAG_LIST
-from library.views import paginate_by_ids
+from wiki import changes
+from wiki.access import public_read, staff_required
+from wiki.editing import deletable, edit_page, editable
+from wiki.paging import paginate_by_ids
 
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
@@ -86,45 +85,50 @@ def comment_permalink(request, pk):
 @login_required
 def idea_new(request):
     form = IdeaForm(request.POST or None)
-    if form.is_valid():
-        form.instance.proposer = request.user
-        with history.saving(form, request.user):
-            idea = form.save()
-            record_status(idea, "", request.user)
-            link_references(idea, form.reference_specs, request.user)
+    form.instance.proposer = request.user
+
+    def save(form):
+        idea = form.save()
+        record_status(idea, "", request.user)
+        link_references(idea, form.reference_specs, request.user)
+        return idea
+
+    def done(idea):
         messages.success(request, f"Proposed “{idea}”.")
         return redirect(idea)
-    return render(request, "ideas/idea_form.html", {"form": form})
+
+    return edit_page(request, form, "ideas/idea_form.html", {}, save=save, done=done)
 
 
 @login_required
 def idea_edit(request, slug):
-    idea = get_object_or_404(Idea, slug=slug)
+    idea = editable(request, Idea, slug=slug)
     old_status = idea.status
     form = IdeaForm(request.POST or None, instance=idea)
     links = ReferenceLinkFormSet(
         request.POST or None, instance=idea, queryset=idea.reference_links.select_related("reference")
     )
-    context = {"form": form, "links": links, "idea": idea}
-    if request.method == "POST" and form.is_valid() and links.is_valid():
-        try:
-            with history.saving(form, request.user):
-                idea = form.save()
-                links.save()
-                record_status(idea, old_status, request.user)
-                link_references(idea, form.reference_specs, request.user)
-        except history.EditConflict as conflict:
-            return edit_conflict(request, "ideas/idea_form.html", context, form, conflict)
+
+    def save(form):
+        idea = form.save()
+        links.save()
+        record_status(idea, old_status, request.user)
+        link_references(idea, form.reference_specs, request.user)
+        return idea
+
+    def done(idea):
         messages.success(request, f"Saved “{idea}”.")
         return redirect(idea)
-    return render(request, "ideas/idea_form.html", context)
+
+    context = {"links": links, "idea": idea}
+    return edit_page(request, form, "ideas/idea_form.html", context, save=save, done=done, formsets=[links])
 
 
-@staff_required
+@login_required
 def idea_delete(request, slug):
-    idea = get_object_or_404(Idea, slug=slug)
+    idea = deletable(request, Idea, slug=slug)
     if request.method == "POST":
-        history.delete(idea, user=request.user)
+        changes.delete(idea, user=request.user)
         messages.success(request, f"Deleted “{idea}”. Curators can bring it back from its history.")
         return redirect("ideas:list")
     return render(request, "confirm_delete.html", {"object": idea, "cancel_url": idea.get_absolute_url()})
@@ -146,35 +150,28 @@ def idea_join(request, slug):
 def comment_add(request, slug):
     idea = get_object_or_404(Idea, slug=slug)
     form = CommentForm(request.POST, instance=Comment(idea=idea, author=request.user))
-    if form.is_valid():
-        with history.saving(form, request.user):
-            comment = form.save()
-        return redirect(comment)
-    return render(request, "ideas/comment_form.html", {"form": form, "idea": idea})
+    return edit_page(request, form, "ideas/comment_form.html", {"idea": idea}, done=redirect)
 
 
 @login_required
 def comment_edit(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
-    form = CommentForm(request.POST or None, instance=comment)
-    context = {"form": form, "idea": comment.idea, "comment": comment}
-    if form.is_valid():
-        try:
-            with history.saving(form, request.user):
-                form.save()
-        except history.EditConflict as conflict:
-            return edit_conflict(request, "ideas/comment_form.html", context, form, conflict)
-        messages.success(request, "Saved your comment.")
+    comment = editable(request, Comment.objects.select_related("idea"), pk=pk)
+
+    def done(comment):
+        messages.success(request, "Saved the comment.")
         return redirect(comment)
-    return render(request, "ideas/comment_form.html", context)
+
+    context = {"idea": comment.idea, "comment": comment}
+    form = CommentForm(request.POST or None, instance=comment)
+    return edit_page(request, form, "ideas/comment_form.html", context, done=done)
 
 
 @login_required
 def comment_delete(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk, author=request.user)
+    comment = deletable(request, Comment.objects.select_related("idea"), pk=pk)
     if request.method == "POST":
-        history.delete(comment, user=request.user)
-        messages.success(request, "Deleted your comment.")
+        changes.delete(comment, user=request.user)
+        messages.success(request, "Deleted the comment.")
         return redirect(comment.idea)
     return render(
         request, "confirm_delete.html", {"object": comment, "cancel_url": comment.get_absolute_url()}
@@ -185,15 +182,9 @@ def comment_delete(request, pk):
 @require_POST
 def comment_hide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
-    with transaction.atomic():
-        history.ensure_baseline(comment)
+    note = "Shown again" if comment.is_hidden else "Hidden"
+    with changes.change(comment, request.user, note=note):
         comment.is_hidden = not comment.is_hidden
         comment.save(update_fields=["is_hidden"])
-        history.record(
-            comment,
-            user=request.user,
-            action=history.Action.EDITED,
-            note="Hidden" if comment.is_hidden else "Shown again",
-        )
     messages.success(request, "Comment hidden." if comment.is_hidden else "Comment shown again.")
     return redirect(comment)

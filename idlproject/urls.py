@@ -19,6 +19,7 @@ urlpatterns = [
     path("preview/", views.markdown_preview, name="preview"),
     path("tag-lookup/", views.tag_lookup, name="tag_lookup"),
     path("", include("library.urls")),
+    path("", include("wiki.urls")),
     path("ideas/", include("ideas.urls")),
     # Before Django's auth URLs, so this login (throttled) is the one `accounts/login/` serves.
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),

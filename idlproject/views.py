@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
-from library import search
 from library.models import TAG_LIST, LogEntry, Reference
-from library.rendering import render_markdown
 from library.tags import tag_counts
-
-from .access import public_read
+from wiki import search
+from wiki.access import public_read
+from wiki.rendering import render_markdown
+from wiki.units import megabytes
 
 PREVIEW_LIMIT = 100_000
 
@@ -121,20 +121,22 @@ SEARCH_MAX_PAGE = 50
 def search_page(request):
     """Search everything at once, ranked, with highlighted snippets; filter by type, paginate."""
     text = request.GET.get("q", "")[:200]  # a trailing space says the last word is finished
-    kind = request.GET.get("type") if request.GET.get("type") in search.kinds() else None
+    doc_type = request.GET.get("type") if request.GET.get("type") in search.doc_types() else None
     try:
         number = min(max(int(request.GET.get("page", 1)), 1), SEARCH_MAX_PAGE)
     except ValueError:
         number = 1
-    hits, has_more = search.search(text, kind, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE)
-    total = search.count(text, kind) if text.strip() else 0
+    hits, has_more = search.search(
+        text, doc_type, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
+    )
+    total = search.count(text, doc_type) if text.strip() else 0
     return render(
         request,
         "search.html",
         {
             "search_query": text.strip(),
-            "kind": kind,
-            "kinds": search.kinds(),
+            "doc_type": doc_type,
+            "doc_types": search.doc_types(),
             "hits": hits,
             "total": total,
             "total_capped": total > search.COUNT_LIMIT,
@@ -143,10 +145,6 @@ def search_page(request):
             "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
-
-
-def megabytes(size):
-    return f"{size / 2**20:.3g} MB"
 
 
 @requires_csrf_token

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -28,18 +27,10 @@ def _daily_counts(reader, start, today):
     return dict(entries.order_by().values_list("read_on").annotate(n=Count("id")))
 
 
-def forget_counts(reader_id):
-    """A reading logged, moved or deleted shows on the heatmaps at once."""
+def heatmap_cache_keys(reader_ids):
+    """The cached counts a reading by these readers shows in: theirs and the team's (today's)."""
     today = timezone.localdate()
-    cache.delete_many([cache_key(None, today), cache_key(reader_id, today)])
-
-
-def _forget_counts(sender, instance, **kwargs):
-    forget_counts(instance.reader_id)
-
-
-post_save.connect(_forget_counts, sender=LogEntry, dispatch_uid="activity-counts-save")
-post_delete.connect(_forget_counts, sender=LogEntry, dispatch_uid="activity-counts-delete")
+    return [cache_key(None, today), *(cache_key(reader_id, today) for reader_id in reader_ids)]
 
 
 @dataclass

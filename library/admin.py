@@ -1,53 +1,10 @@
-from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.shortcuts import render
 
-from . import history
-from .forms import VersionedModelForm
+from wiki.admin import TrackedAdmin
+
 from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
-
-
-class VersionedAdminForm(VersionedModelForm):
-    """The admin's change form refuses a save over a version saved after it was opened."""
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.pk:
-            saved = type(self.instance).objects.filter(pk=self.instance.pk).first()
-            if saved is not None and history.version_of(saved) != cleaned.get("version"):
-                raise forms.ValidationError(
-                    "Someone saved this after you opened it, so your changes were not saved. Open it "
-                    "again in another tab to see their version (its history shows what changed), "
-                    "merge, and save.",
-                    code="stale",
-                )
-        return cleaned
-
-
-class KeepsHistory:
-    """Admin edits and deletions leave revisions, as the site's own forms do."""
-
-    form = VersionedAdminForm
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            history.ensure_baseline(type(obj).objects.get(pk=obj.pk))
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        action = history.Action.EDITED if change else history.Action.CREATED
-        history.record(form.instance, user=request.user, action=action, note="In the admin")
-
-    def delete_model(self, request, obj):
-        history.delete(obj, user=request.user, note="In the admin")
-
-    @transaction.atomic
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            history.delete(obj, user=request.user, note="In the admin")
 
 
 class LogEntryInline(admin.TabularInline):
@@ -63,7 +20,7 @@ class LogEntryInline(admin.TabularInline):
 
 
 @admin.register(Reference)
-class ReferenceAdmin(KeepsHistory, admin.ModelAdmin):
+class ReferenceAdmin(TrackedAdmin, admin.ModelAdmin):
     list_display = ["title", "kind", "published", "added_by", "times_read", "tag_list", "created"]
     list_filter = ["kind", "needs_title", "created", ("added_by", admin.RelatedOnlyFieldListFilter), "tags"]
     search_fields = ["title", "authors", "url", "affiliation", "venue"]
@@ -132,7 +89,7 @@ class ReferenceAdmin(KeepsHistory, admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(KeepsHistory, admin.ModelAdmin):
+class LogEntryAdmin(TrackedAdmin, admin.ModelAdmin):
     list_display = ["read_on", "reader", "reference", "logged_title", "tag_list"]
     list_filter = ["read_on", ("reader", admin.RelatedOnlyFieldListFilter), "reference__kind", "tags"]
     search_fields = ["reference__title", "logged_title", "notes", "reader__username"]

@@ -6,4 +6,4 @@ class LibraryConfig(AppConfig):
     name = "library"
 
     def ready(self):
-        from . import activity, bibtex, search  # noqa: F401  they keep their caches and index in step
+        from . import tracked  # noqa: F401  registers references and log entries with the core

@@ -9,10 +9,9 @@ from bibtexparser import Library
 from bibtexparser.middlewares import LatexEncodingMiddleware, default_unparse_stack
 from bibtexparser.model import Entry, Field
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 
 from .identity import arxiv_id
-from .models import Kind, Reference
+from .models import Kind
 
 CONTRIBUTION_MARKS = re.compile(r"[*†‡§¶]+")
 # Characters pylatexenc leaves exactly as they are; a value made only of them needs no encoding.
@@ -107,17 +106,9 @@ def to_bibtex(references):
 
 
 # Any change to any reference makes every cached BibTeX stale: a version number in the cache
-# keys, moved on by each save or delete, retires them all at once.
+# keys, dropped by each change (library/tracked.py), retires them all at once.
 VERSION_KEY = "library-version"
 
 
 def library_version():
     return cache.get_or_set(VERSION_KEY, lambda: time.time_ns(), None)
-
-
-def library_changed(sender=None, **kwargs):
-    cache.set(VERSION_KEY, time.time_ns(), None)
-
-
-post_save.connect(library_changed, sender=Reference, dispatch_uid="bibtex-version-save")
-post_delete.connect(library_changed, sender=Reference, dispatch_uid="bibtex-version-delete")

@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import history
+from wiki import changes
+
 from .models import Kind, LogEntry, Reference
 from .services import find_reference
 
@@ -231,7 +232,7 @@ def build_library_demo():
     for kind, title, url, authors, affiliation, published, venue, tags, summary, adder in REFERENCES:
         reference = find_reference(url, title)
         if reference is None:
-            reference = Reference.objects.create(
+            reference = Reference(
                 kind=kind,
                 title=title,
                 url=url,
@@ -242,8 +243,9 @@ def build_library_demo():
                 summary=summary,
                 added_by=users[adder],
             )
-            reference.tags.add(*tags)
-            history.record(reference, user=users[adder], action=history.Action.CREATED)
+            with changes.change(reference, users[adder]):
+                reference.save()
+                reference.tags.add(*tags)
             refs_created += 1
         by_url[url] = reference
 
@@ -257,14 +259,15 @@ def build_library_demo():
             reader=users[reader], reference=reference, logged_title=logged_title
         ).exists():
             continue
-        entry = LogEntry.objects.create(
+        entry = LogEntry(
             reader=users[reader],
             reference=reference,
             read_on=today - datetime.timedelta(days=days_ago),
             logged_title=logged_title,
             notes=notes,
         )
-        entry.tags.add(*tags)
-        history.record(entry, user=users[reader], action=history.Action.CREATED)
+        with changes.change(entry, users[reader]):
+            entry.save()
+            entry.tags.add(*tags)
         entries_created += 1
     return users, refs_created, entries_created

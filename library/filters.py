@@ -5,7 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
 from taggit.models import Tag, TaggedItem
 
-from . import search
+from wiki import search
+
 from .models import Kind, LogEntry, Reference
 from .tags import tag_uses
 

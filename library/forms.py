@@ -2,19 +2,10 @@ from django import forms
 from django.utils import timezone
 from taggit.forms import TagWidget
 
-from .history import version_of
+from wiki.forms import VersionedModelForm
+
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
-
-
-class VersionedModelForm(forms.ModelForm):
-    """A form that remembers which version of its object it was opened on (see history.saving)."""
-
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = version_of(self.instance)
 
 
 class ReferenceForm(VersionedModelForm):

@@ -17,16 +17,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from . import history
-from .activity import forget_counts
-from .bibtex import library_changed
+from wiki import changes
+
 from .formats import papers, readinglog
 from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
 from .formats.lines import numbered_lines
 from .identity import arxiv_id, identity_key, normalize_title
 from .models import KIND_ICONS, LogEntry, Reference, validate_reference_url
-from .search import index_objects
 from .services import FILLABLE_FIELDS
 
 BATCH_SIZE = 500
@@ -166,16 +164,11 @@ class LibraryImporter:
             )
             entry.prepare()
             new.append(entry)
-        LogEntry.objects.bulk_create(new)
-        index_objects("log", [entry.pk for entry in new])  # bulk_create sends no signals
-        history.record_many(
-            LogEntry,
-            [entry.pk for entry in new],
-            user=self.reader,
-            action=history.Action.IMPORTED,
-            note=f"Imported from {filename}",
+        imported = changes.bulk_change(
+            LogEntry, self.reader, changes.Action.IMPORTED, note=f"Imported from {filename}"
         )
-        forget_counts(self.reader.pk)
+        with imported as batch:
+            batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
         self.report.entries_created += len(new)
 
     # The papers README
@@ -239,17 +232,12 @@ class LibraryImporter:
             if reference.title_key and not reference.needs_title:
                 by_title.setdefault(reference.title_key, reference)
             result.append(reference)
-        Reference.objects.bulk_create(created)
-        index_objects("reference", [reference.pk for reference in created])
-        history.record_many(
-            Reference,
-            [reference.pk for reference in created],
-            user=self.reader,
-            action=history.Action.IMPORTED,
-            note=f"Imported from {filename}",
-        )
         if created:
-            library_changed()
+            imported = changes.bulk_change(
+                Reference, self.reader, changes.Action.IMPORTED, note=f"Imported from {filename}"
+            )
+            with imported as batch:
+                batch.add(reference.pk for reference in Reference.objects.bulk_create(created))
         return result
 
     def _fill(self, reference, record, filename):
@@ -284,11 +272,8 @@ class LibraryImporter:
                 f"kept the library's, the file has “{_short(record['title'])}”."
             )
         if changed:
-            history.ensure_baseline(Reference.objects.get(pk=reference.pk))
-            reference.save()
-            history.record(
-                reference, user=self.reader, action=history.Action.IMPORTED, note=f"Filled in from {filename}"
-            )
+            with changes.change(reference, self.reader, changes.Action.IMPORTED, note=f"Filled in from {filename}"):
+                reference.save()
             self.report.references_updated += 1
 
 

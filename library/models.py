@@ -6,11 +6,11 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from taggit.managers import TaggableManager
 
+from wiki.rendering import render_markdown
+
 from .identity import identity_key, normalize_title
-from .rendering import render_markdown
 
 
 class Kind(models.TextChoices):
@@ -283,66 +283,3 @@ class FeedToken(models.Model):
             return None
         token = cls.objects.select_related("user").filter(key=key, user__is_active=True).first()
         return token.user if token else None
-
-
-class SearchDocument(models.Model):
-    """One searchable thing (a reference, log entry, idea or comment), as the search index sees it.
-
-    The full-text index itself is database-specific and kept in step by the database: an FTS5
-    table with triggers on SQLite, a generated tsvector column with a GIN index on PostgreSQL
-    (see migration 0004). Apps add their own kinds through library.search.register.
-    """
-
-    kind = models.CharField(max_length=16)
-    object_id = models.BigIntegerField()
-    title = models.TextField(help_text="Indexed and ranked above the body.")
-    body = models.TextField(blank=True)
-    heading = models.CharField(max_length=600, help_text="What a result shows as its link text.")
-    url = models.CharField(max_length=300)
-    stamp = models.DateTimeField(help_text="When it was added, read or said: shown with the result.")
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_document")]
-
-    def __str__(self):
-        return f"{self.kind} {self.object_id}: {self.heading}"
-
-
-class Revision(models.Model):
-    """One change to a reference, log entry, idea or comment: who, when, what, and the result.
-
-    `data` holds the object's editable fields after the change (before it, for a deletion),
-    so any two revisions can be compared and any one restored; see library/history.py.
-    """
-
-    class Action(models.TextChoices):
-        CREATED = "created", "created"
-        EDITED = "edited", "edited"
-        IMPORTED = "imported", "imported"
-        MERGED = "merged", "merged"
-        RESTORED = "restored", "restored"
-        DELETED = "deleted", "deleted"
-        BASELINE = "baseline", "as it was before history was kept"
-
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.BigIntegerField()
-    action = models.CharField(max_length=16, choices=Action)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
-    )
-    created = models.DateTimeField(default=timezone.now)
-    title = models.CharField(
-        max_length=500, help_text="What the object was called, for lists of the deleted."
-    )
-    note = models.CharField(max_length=300, blank=True)
-    data = models.JSONField()
-
-    class Meta:
-        ordering = ["id"]
-        indexes = [
-            models.Index(fields=["content_type", "object_id", "id"]),
-            models.Index(fields=["action", "content_type"]),
-        ]
-
-    def __str__(self):
-        return f"{self.title}: {self.action} by {self.user or 'the system'} at {self.created:%Y-%m-%d %H:%M}"

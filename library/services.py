@@ -4,7 +4,8 @@ import re
 
 from django.db import transaction
 
-from . import history
+from wiki import changes
+
 from .identity import arxiv_id, identity_key
 from .models import LogEntry, Reference
 
@@ -28,8 +29,9 @@ def resolve_reference(*, url="", title="", kind, added_by):
     existing = find_reference(url, title)
     if existing:
         return existing, False
-    reference = Reference.objects.create(url=url, title=title, kind=kind, added_by=added_by)
-    history.record(reference, user=added_by, action=history.Action.CREATED)
+    reference = Reference(url=url, title=title, kind=kind, added_by=added_by)
+    with changes.change(reference, added_by):
+        reference.save()
     return reference, True
 
 
@@ -40,37 +42,22 @@ def merge_references(survivor, duplicates, *, user=None):
     Nothing is lost: a log entry that would collide with one the survivor already has keeps
     the duplicate's title as its logged title, and its notes are appended to the survivor's.
     """
-    survivor = Reference.objects.select_for_update().get(pk=survivor.pk)
-    history.ensure_baseline(survivor)
+    survivor = Reference.objects.get(pk=survivor.pk)
     duplicates = [d for d in duplicates if d.pk != survivor.pk]
-    for duplicate in duplicates:
-        for field in FILLABLE_FIELDS:
-            if not getattr(survivor, field) and getattr(duplicate, field):
-                setattr(survivor, field, getattr(duplicate, field))
-        survivor.tags.add(*duplicate.tags.all())
-        _move_citations(duplicate, survivor)
-        for entry in duplicate.log_entries.select_related("reference", "reader"):
-            _move_log_entry(entry, survivor, duplicate, user)
-        # Deleted before the survivor saves, so a url it inherits no longer clashes.
-        history.delete(duplicate, user=user, note=f"Merged into “{survivor.title}” (#{survivor.pk})")
-    survivor.save()
     merged = ", ".join(f"#{d.pk}" for d in duplicates)
-    history.record(survivor, user=user, action=history.Action.MERGED, note=f"Merged {merged} into it")
+    with changes.change(survivor, user, changes.Action.MERGED, note=f"Merged {merged} into it"):
+        for duplicate in duplicates:
+            for field in FILLABLE_FIELDS:
+                if not getattr(survivor, field) and getattr(duplicate, field):
+                    setattr(survivor, field, getattr(duplicate, field))
+            survivor.tags.add(*duplicate.tags.all())
+            changes.fold(duplicate, survivor)  # what other apps keep of it (ideas: citations)
+            for entry in duplicate.log_entries.select_related("reference", "reader"):
+                _move_log_entry(entry, survivor, duplicate, user)
+            # Deleted before the survivor saves, so a url it inherits no longer clashes.
+            changes.delete(duplicate, user=user, note=f"Merged into “{survivor.title}” (#{survivor.pk})")
+        survivor.save()
     return survivor
-
-
-def _move_citations(duplicate, survivor):
-    """Ideas that cited the duplicate cite the survivor (keeping both notes where both were cited)."""
-    cited = {link.idea_id: link for link in survivor.idea_links.all()}
-    for link in duplicate.idea_links.all():
-        if twin := cited.get(link.idea_id):
-            if link.note and link.note not in twin.note:
-                twin.note = f"{twin.note}; {link.note}" if twin.note else link.note
-                twin.save(update_fields=["note"])
-            continue
-        link.reference = survivor
-        link.save(update_fields=["reference"])
-        cited[link.idea_id] = link
 
 
 def _move_log_entry(entry, survivor, duplicate, user):
@@ -80,19 +67,17 @@ def _move_log_entry(entry, survivor, duplicate, user):
     ).first()
     note = f"Moved from #{duplicate.pk}, merged into #{survivor.pk}"
     if twin is None:
-        history.ensure_baseline(entry)
-        entry.reference = survivor
-        entry.logged_title = logged_title
-        entry.save()
-        history.record(entry, user=user, action=history.Action.MERGED, note=note)
+        with changes.change(entry, user, changes.Action.MERGED, note=note):
+            entry.reference = survivor
+            entry.logged_title = logged_title
+            entry.save()
         return
-    history.ensure_baseline(twin)
-    if entry.notes and entry.notes not in twin.notes:
-        twin.notes = f"{twin.notes}\n\n{entry.notes}".strip()
-    twin.tags.add(*entry.tags.all())
-    twin.save()
-    history.record(twin, user=user, action=history.Action.MERGED, note=f"Took in entry #{entry.pk}")
-    history.delete(entry, user=user, note=f"{note}: the same reading as entry #{twin.pk}")
+    with changes.change(twin, user, changes.Action.MERGED, note=f"Took in entry #{entry.pk}"):
+        if entry.notes and entry.notes not in twin.notes:
+            twin.notes = f"{twin.notes}\n\n{entry.notes}".strip()
+        twin.tags.add(*entry.tags.all())
+        twin.save()
+    changes.delete(entry, user=user, note=f"{note}: the same reading as entry #{twin.pk}")
 
 
 def placeholder_title(url):
@@ -109,8 +94,7 @@ def resolve_link(*, url, kind, added_by):
     reference = Reference.objects.filter(identity=identity_key(url)).first() if identity_key(url) else None
     if reference:
         return reference, False
-    reference = Reference.objects.create(
-        url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True
-    )
-    history.record(reference, user=added_by, action=history.Action.CREATED)
+    reference = Reference(url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True)
+    with changes.change(reference, added_by):
+        reference.save()
     return reference, True

@@ -14,8 +14,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from idlproject.access import public_read, staff_required
-from idlproject.views import megabytes
+from wiki.access import public_read, staff_required
+from wiki.units import megabytes
 
 from .exporter import export_log, export_papers
 from .filters import LogEntryFilter, ReferenceExportFilter

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, history_views, transfer, views
+from . import feeds, transfer, views
 
 app_name = "library"
 
@@ -20,12 +20,6 @@ urlpatterns = [
     path("log/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("log/<int:pk>/delete/", views.log_delete, name="log_delete"),
     path("log/feed/", feeds.log_feed, name="log_feed"),
-    path("history/deleted/", history_views.deleted_list, name="deleted"),
-    path("history/<slug:kind>/<int:object_id>/", history_views.history_list, name="history"),
-    path(
-        "history/<slug:kind>/<int:object_id>/compare/", history_views.history_compare, name="history_compare"
-    ),
-    path("history/revisions/<int:pk>/restore/", history_views.history_restore, name="history_restore"),
     path("feeds/", feeds.feed_settings, name="feeds"),
     path("feeds/renew/", feeds.feed_renew, name="feeds_renew"),
 ]

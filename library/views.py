@@ -3,56 +3,24 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
 from django.db.models import ProtectedError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from idlproject.access import public_read, staff_required
+from wiki import changes, search
+from wiki.access import public_read
+from wiki.editing import deletable, edit_page, editable
+from wiki.paging import paginate_by_ids
 
-from . import history, search
 from .bibtex import library_version, to_bibtex
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
-from .history_views import edit_conflict
 from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
 
 REFERENCES_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
-
-
-BIG_COUNT = 5000
-BIG_COUNT_SECONDS = 120
-
-
-def paginate_by_ids(request, filtered, rows, per_page):
-    """A page of a long list: ids are sliced on the index, then only their rows are built.
-
-    `filtered` decides which objects and in what order; `rows` (unfiltered, with the joins and
-    annotations the page shows) builds just the page's objects. An OFFSET deep in a list of
-    100,000 would otherwise compute every skipped row in full; this way page 1,000 costs
-    about what page 1 does. Counts in the thousands are kept for two minutes: nobody sees
-    "Page 3 of 1,742" move by one, and counting them is most of a big filter's cost.
-    """
-    ids = filtered.values_list("pk", flat=True)
-    paginator = Paginator(ids, per_page)
-    try:
-        key = "count:" + hashlib.sha1(str(ids.query).encode()).hexdigest()
-    except EmptyResultSet:  # a filter that can match nothing (a search with no hits)
-        key = None
-    if key is None or (count := cache.get(key)) is None:
-        count = paginator.count
-        if key and count > BIG_COUNT:
-            cache.set(key, count, BIG_COUNT_SECONDS)
-    paginator.count = count  # a cached_property: setting it skips the COUNT query
-    page = paginator.get_page(request.GET.get("page"))
-    page_ids = list(page.object_list)
-    found = rows.in_bulk(page_ids)
-    page.object_list = [found[pk] for pk in page_ids if pk in found]
-    return page
 
 
 @public_read
@@ -143,40 +111,36 @@ def reference_lookup(request):
 @login_required
 def reference_add(request):
     form = ReferenceForm(request.POST or None)
-    if form.is_valid():
-        if existing := form.duplicate():
-            messages.info(request, f"“{existing}” is already in the library, so nothing was added.")
-            return redirect(existing)
-        form.instance.added_by = request.user
-        with history.saving(form, request.user):
-            reference = form.save()
+    if form.is_valid() and (existing := form.duplicate()):
+        messages.info(request, f"“{existing}” is already in the library, so nothing was added.")
+        return redirect(existing)
+    form.instance.added_by = request.user
+
+    def done(reference):
         messages.success(request, f"Added “{reference}”.")
         return redirect(reference)
-    return render(request, "library/reference_form.html", {"form": form})
+
+    return edit_page(request, form, "library/reference_form.html", {}, done=done)
 
 
 @login_required
 def reference_edit(request, pk):
-    reference = get_object_or_404(Reference, pk=pk)
-    form = ReferenceForm(request.POST or None, instance=reference)
-    context = {"form": form, "reference": reference}
-    if form.is_valid():
-        try:
-            with history.saving(form, request.user):
-                form.save()
-        except history.EditConflict as conflict:
-            return edit_conflict(request, "library/reference_form.html", context, form, conflict)
+    reference = editable(request, Reference, pk=pk)
+
+    def done(reference):
         messages.success(request, f"Saved “{reference}”.")
         return redirect(reference)
-    return render(request, "library/reference_form.html", context)
+
+    form = ReferenceForm(request.POST or None, instance=reference)
+    return edit_page(request, form, "library/reference_form.html", {"reference": reference}, done=done)
 
 
-@staff_required
+@login_required
 def reference_delete(request, pk):
-    reference = get_object_or_404(Reference, pk=pk)
+    reference = deletable(request, Reference, pk=pk)
     if request.method == "POST":
         try:
-            history.delete(reference, user=request.user)
+            changes.delete(reference, user=request.user)
         except ProtectedError:
             messages.error(
                 request, "It has been read, so it cannot be deleted; merge it into another in the admin."
@@ -207,39 +171,36 @@ def log_add(request):
         instance=LogEntry(reader=request.user),
         initial={"reference": request.GET.get("reference")},
     )
-    if form.is_valid():
-        with history.saving(form, request.user):
-            entry = form.save()
+
+    def done(entry):
         if form.reference_created:
             messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
         else:
             messages.success(request, f"Logged “{entry.display_title}”.")
         return redirect("library:log")
+
     chosen = form["reference"].value() if "reference" in form.fields else None
     reference = Reference.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
-    return render(request, "library/log_form.html", {"form": form, "reference": reference})
+    return edit_page(request, form, "library/log_form.html", {"reference": reference}, done=done)
 
 
 @login_required
 def log_edit(request, pk):
-    entry = get_object_or_404(LogEntry.objects.select_related("reference"), pk=pk, reader=request.user)
-    form = LogEntryForm(request.POST or None, instance=entry)
-    context = {"form": form, "entry": entry, "reference": entry.reference}
-    if form.is_valid():
-        try:
-            with history.saving(form, request.user):
-                form.save()
-        except history.EditConflict as conflict:
-            return edit_conflict(request, "library/log_form.html", context, form, conflict)
-        messages.success(request, "Saved your log entry.")
+    entry = editable(request, LogEntry.objects.select_related("reference"), pk=pk)
+
+    def done(entry):
+        messages.success(request, "Saved your log entry." if entry.reader == request.user else "Saved the log entry.")
         return redirect(entry)
-    return render(request, "library/log_form.html", context)
+
+    form = LogEntryForm(request.POST or None, instance=entry)
+    context = {"entry": entry, "reference": entry.reference}
+    return edit_page(request, form, "library/log_form.html", context, done=done)
 
 
-@staff_required
+@login_required
 @require_POST
 def log_delete(request, pk):
-    entry = get_object_or_404(LogEntry.objects.select_related("reference", "reader"), pk=pk)
-    history.delete(entry, user=request.user)
+    entry = deletable(request, LogEntry.objects.select_related("reference", "reader"), pk=pk)
+    changes.delete(entry, user=request.user)
     messages.success(request, "Deleted the log entry.")
     return redirect("library:log")

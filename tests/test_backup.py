@@ -20,9 +20,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from ideas.models import Area, IdeaReference, StatusChange
-from library.backup import run_pg
 from library.models import FeedToken, Reference
-from library.search import search
+from wiki.backup import run_pg
+from wiki.search import search
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +45,7 @@ def snapshot():
 
 def found(text):
     hits, _ = search(text)
-    return {(hit.document.kind, hit.document.object_id) for hit in hits}
+    return {(hit.document.doc_type, hit.document.object_id) for hit in hits}
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def backup_file(directory):
 
 def test_restore_gives_back_every_record_and_search(wiki, backup_dir, make_user, make_reference, make_entry):
     before = snapshot()
-    for label in ("library.Reference", "library.LogEntry", "library.SearchDocument", "ideas.Idea", "ideas.Comment",
+    for label in ("library.Reference", "library.LogEntry", "wiki.SearchDocument", "ideas.Idea", "ideas.Comment",
                   "ideas.IdeaReference", "ideas.Idea_members", "ideas.Area", "ideas.StatusChange",
                   "library.FeedToken", "taggit.TaggedItem", "auth.User_groups", "sessions.Session",
                   "admin.LogEntry"):  # fmt: skip

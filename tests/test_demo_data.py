@@ -5,8 +5,8 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from ideas.models import Comment, Idea
-from library.history import revisions_of
 from library.models import Kind, LogEntry, Reference
+from wiki.history import revisions_of
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from ideas.models import Comment, Idea, IdeaReference, Status
-from library import history
 from library.importer import LibraryImporter, Source
-from library.models import LogEntry, Reference, Revision
+from library.models import LogEntry, Reference
 from library.services import merge_references
+from wiki import history
+from wiki.models import Revision
 
 from .formats_fixtures import PAPERS
 
@@ -106,13 +107,13 @@ def test_history_page_lists_revisions_and_compares_word_by_word(client, member, 
         reverse("library:edit", args=[reference.pk]),
         reference_form(reference, summary="The transformer paper, with attention only."),
     )
-    page = client.get(reverse("library:history", args=["reference", reference.pk]))
+    page = client.get(reverse("wiki:history", args=["reference", reference.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert "History of “Attention Is All You Need”" in html and "revision-2" in html and "member" in html
 
     diff = client.get(
-        reverse("library:history_compare", args=["reference", reference.pk]), {"from": 1, "to": 2}
+        reverse("wiki:history_compare", args=["reference", reference.pk]), {"from": 1, "to": 2}
     )
     html = diff.content.decode()
     assert "Revision 1 → 2" in html
@@ -127,7 +128,7 @@ def test_compare_escapes_what_people_wrote(client, member, reference):
         reverse("library:edit", args=[reference.pk]),
         reference_form(reference, summary="<script>x()</script>"),
     )
-    html = client.get(reverse("library:history_compare", args=["reference", reference.pk])).content.decode()
+    html = client.get(reverse("wiki:history_compare", args=["reference", reference.pk])).content.decode()
     assert "<ins>&lt;script&gt;x()&lt;/script&gt;</ins>" in html
     assert "<script>x()" not in html
 
@@ -139,7 +140,7 @@ def test_restore_is_a_new_revision_and_brings_back_fields_and_tags(client, membe
         reference_form(reference, title="Attention (vandalised)", summary="", tags="spam"),
     )
     baseline = revisions(reference)[0]
-    response = client.post(reverse("library:history_restore", args=[baseline.pk]))
+    response = client.post(reverse("wiki:history_restore", args=[baseline.pk]))
     assert response.status_code == 302 and response["Location"] == reference.get_absolute_url()
     reference.refresh_from_db()
     assert (reference.title, reference.summary) == ("Attention Is All You Need", "The transformer paper.")
@@ -170,7 +171,7 @@ def test_restoring_an_idea_brings_back_its_references(client, member, idea_with_
     )
     assert response.status_code == 302
     assert not idea.reference_links.exists()
-    client.post(reverse("library:history_restore", args=[revisions(idea)[0].pk]))
+    client.post(reverse("wiki:history_restore", args=[revisions(idea)[0].pk]))
     idea.refresh_from_db()
     assert (idea.body, idea.status) == ("Memory that learns at test time", Status.PROPOSED)
     assert [(lnk.reference_id, lnk.note) for lnk in idea.reference_links.all()] == [
@@ -187,9 +188,9 @@ def test_anonymous_and_strangers_cannot_restore(client, member, other_member, ma
     )
     first = revisions(entry)[0]
     client.force_login(other_member)
-    assert client.post(reverse("library:history_restore", args=[first.pk])).status_code == 403
+    assert client.post(reverse("wiki:history_restore", args=[first.pk])).status_code == 403
     client.logout()
-    response = client.post(reverse("library:history_restore", args=[first.pk]))
+    response = client.post(reverse("wiki:history_restore", args=[first.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     entry.refresh_from_db()
     assert entry.notes == "changed"
@@ -206,24 +207,24 @@ def test_curators_find_and_restore_a_deleted_reference(client, curator, member, 
     assert not Reference.objects.filter(pk=reference.pk).exists()
 
     client.force_login(member)
-    assert client.get(reverse("library:deleted")).status_code == 403
-    assert client.get(reverse("library:history", args=["reference", reference.pk])).status_code == 404
+    assert client.get(reverse("wiki:deleted")).status_code == 403
+    assert client.get(reverse("wiki:history", args=["reference", reference.pk])).status_code == 404
     [deletion] = revisions(reference)
-    assert client.post(reverse("library:history_restore", args=[deletion.pk])).status_code == 404
+    assert client.post(reverse("wiki:history_restore", args=[deletion.pk])).status_code == 404
 
     client.force_login(curator)
-    listing = client.get(reverse("library:deleted")).content.decode()
+    listing = client.get(reverse("wiki:deleted")).content.decode()
     assert "Attention Is All You Need" in listing and "curator" in listing
-    history_page = client.get(reverse("library:history", args=["reference", reference.pk])).content.decode()
+    history_page = client.get(reverse("wiki:history", args=["reference", reference.pk])).content.decode()
     assert "It was deleted" in history_page and "Restore this revision" in history_page
     assert deletion.action == Action.DELETED and deletion.user == curator
-    response = client.post(reverse("library:history_restore", args=[deletion.pk]))
+    response = client.post(reverse("wiki:history_restore", args=[deletion.pk]))
     assert response.status_code == 302
     back = Reference.objects.get(pk=reference.pk)
     assert (back.title, back.summary, back.created) == (reference.title, reference.summary, reference.created)
     assert [t.name for t in back.tags.all()] == ["transformers"]
     assert list(back.idea_links.values_list("idea", "note")) == [(idea.pk, "the base")]
-    assert "Nothing deleted is missing" in client.get(reverse("library:deleted")).content.decode()
+    assert "Nothing deleted is missing" in client.get(reverse("wiki:deleted")).content.decode()
     # Search finds it again: its index row came back with it.
     assert "Attention Is All You Need" in client.get(reverse("search"), {"q": "attention"}).content.decode()
 
@@ -249,12 +250,12 @@ def test_a_deleted_idea_comes_back_with_its_discussion(client, curator, other_me
 
     deletion = revisions(idea)[-1]
     assert deletion.action == Action.DELETED and len(deletion.data["comments"]) == 2
-    listing = client.get(reverse("library:deleted")).content.decode()
+    listing = client.get(reverse("wiki:deleted")).content.decode()
     assert "Titans memory" in listing
-    history_page = client.get(reverse("library:history", args=["idea", idea.pk])).content.decode()
+    history_page = client.get(reverse("wiki:history", args=["idea", idea.pk])).content.decode()
     assert history_page.count("Restore this revision") == 1
 
-    client.post(reverse("library:history_restore", args=[deletion.pk]))
+    client.post(reverse("wiki:history_restore", args=[deletion.pk]))
     back = Idea.objects.get(pk=idea.pk)
     assert (back.title, back.slug, back.body) == (idea.title, idea.slug, idea.body)
     assert list(back.members.all()) == [other_member]
@@ -279,10 +280,10 @@ def test_a_deleted_comment_can_be_restored_by_a_curator(client, curator, member,
         "The *MLP* one",
     )
     # Its author may not bring it back (what is deleted is the curators' to restore); a curator can.
-    assert client.post(reverse("library:history_restore", args=[deletion.pk])).status_code == 404
+    assert client.post(reverse("wiki:history_restore", args=[deletion.pk])).status_code == 404
     assert not Comment.objects.filter(pk=comment.pk).exists()
     client.force_login(curator)
-    assert client.post(reverse("library:history_restore", args=[deletion.pk])).status_code == 302
+    assert client.post(reverse("wiki:history_restore", args=[deletion.pk])).status_code == 302
     back = Comment.objects.get(pk=comment.pk)
     assert (back.body, back.author, back.created) == (comment.body, member, comment.created)
     assert revisions(back)[-1].action == Action.RESTORED
@@ -294,7 +295,7 @@ def test_restore_that_would_clash_is_refused_with_a_message(client, curator, mak
     client.post(reverse("library:delete", args=[gone.pk]))
     make_reference(title="Attention", url="https://arxiv.org/abs/1706.03762v2")
     [deletion] = revisions(gone)
-    response = client.post(reverse("library:history_restore", args=[deletion.pk]), follow=True)
+    response = client.post(reverse("wiki:history_restore", args=[deletion.pk]), follow=True)
     assert "already in the library" in response.content.decode()
     assert not Reference.objects.filter(pk=gone.pk).exists()
 
@@ -378,10 +379,10 @@ def test_history_pages_read_a_bounded_number_of_queries(
         reference.refresh_from_db()
         client.post(reverse("library:edit", args=[reference.pk]), reference_form(reference, venue=f"V{n}"))
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("library:history", args=["reference", reference.pk])).status_code == 200
+        assert client.get(reverse("wiki:history", args=["reference", reference.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert (
-            client.get(reverse("library:history_compare", args=["reference", reference.pk])).status_code
+            client.get(reverse("wiki:history_compare", args=["reference", reference.pk])).status_code
             == 200
         )
 

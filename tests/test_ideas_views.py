@@ -3,8 +3,8 @@ from django.test import Client
 from django.urls import reverse
 
 from ideas.models import Comment, Idea, IdeaReference, Status
-from library.history import version_of
 from library.models import Reference
+from wiki.history import version_of
 
 from .html_checks import SITE_ELEMENTS, executable_parts
 

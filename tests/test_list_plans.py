@@ -32,7 +32,7 @@ def test_a_common_tag_is_filtered_row_by_row_with_the_same_result(member_client,
 def test_big_counts_are_kept_for_a_while(
     member_client, tagged_library, monkeypatch, django_assert_num_queries
 ):
-    monkeypatch.setattr("library.views.BIG_COUNT", 5)
+    monkeypatch.setattr("wiki.paging.BIG_COUNT", 5)
     url = reverse("library:list")
     first = member_client.get(url)
     assert first.context["page"].paginator.count == 12

@@ -32,8 +32,9 @@ from django.utils.http import urlsafe_base64_encode
 from taggit.models import Tag
 
 from ideas.models import Area, IdeaReference
-from library import history
-from library.models import FeedToken, Reference, Revision
+from library.models import FeedToken, Reference
+from wiki import changes, history
+from wiki.models import Revision
 
 pytestmark = pytest.mark.django_db
 
@@ -225,14 +226,14 @@ HISTORY_ROWS = [
             public_anon="404 login",
             note=attr,
         )
-        for name in ("library:history", "library:history_compare")
+        for name in ("wiki:history", "wiki:history_compare")
         for kind, attr, who in HISTORY_OBJECTS
     ),
     # Objects written before history was kept, or by bulk writes, may have no revision yet.
-    reading("library:history", args=tracked("reference", "unread"), note="no revisions yet"),
-    reading("library:history_compare", args=tracked("reference", "unread"), note="no revisions yet"),
+    reading("wiki:history", args=tracked("reference", "unread"), note="no revisions yet"),
+    reading("wiki:history_compare", args=tracked("reference", "unread"), note="no revisions yet"),
     row(
-        "library:history",
+        "wiki:history",
         args=lambda w: ["nonsense", w.reference.pk],
         anon="login login",
         member="404 405",
@@ -241,21 +242,21 @@ HISTORY_ROWS = [
     ),
     # Restoring is a write: members restore what they may edit, curators also what was deleted.
     members(
-        "library:history_restore",
+        "wiki:history_restore",
         "405 302",
         args=lambda w: [w.revisions["reference"].pk],
         to=url_of("reference"),
         note="reference",
     ),
     members(
-        "library:history_restore",
+        "wiki:history_restore",
         "405 302",
         args=lambda w: [w.revisions["idea"].pk],
         to=url_of("idea"),
         note="idea",
     ),
     row(
-        "library:history_restore",
+        "wiki:history_restore",
         args=lambda w: [w.revisions["entry"].pk],
         anon="login login",
         member="405 403",
@@ -265,7 +266,7 @@ HISTORY_ROWS = [
         note="log entry",
     ),
     row(
-        "library:history_restore",
+        "wiki:history_restore",
         args=lambda w: [w.revisions["comment"].pk],
         anon="login login",
         member="405 403",
@@ -275,7 +276,7 @@ HISTORY_ROWS = [
         note="comment",
     ),
     row(
-        "library:history_restore",
+        "wiki:history_restore",
         args=lambda w: [w.revisions["hidden"].pk],
         anon="login login",
         member="405 404",
@@ -284,7 +285,7 @@ HISTORY_ROWS = [
         note="hidden comment",
     ),
     row(
-        "library:history_restore",
+        "wiki:history_restore",
         args=lambda w: [w.revisions["retracted"].pk],
         anon="login login",
         member="405 404",
@@ -292,7 +293,7 @@ HISTORY_ROWS = [
         to=lambda w: reverse("library:detail", args=[w.retracted.pk]),
         note="deleted reference",
     ),
-    curators("library:deleted", "200 405"),
+    curators("wiki:deleted", "200 405"),
 ]
 
 # Feeds: without a token, with a live one, with an inactive member's, with a made-up one.
@@ -414,11 +415,11 @@ def keep_history(w):
     w.revisions = {}
     for attr in ("reference", "entry", "idea", "comment", "hidden"):
         obj = getattr(w, attr)
-        w.revisions[attr] = history.record(obj, user=w.author, action=Revision.Action.CREATED)
-        history.record(obj, user=w.member, action=Revision.Action.EDITED)
+        w.revisions[attr] = _recorded(obj, w.author, Revision.Action.CREATED)
+        _recorded(obj, w.member, Revision.Action.EDITED)
     retracted = Reference.objects.create(title="A retracted paper", url="https://example.org/retracted")
-    w.revisions["retracted"] = history.record(retracted, user=w.author, action=Revision.Action.CREATED)
-    history.delete(retracted, user=w.curator)
+    w.revisions["retracted"] = _recorded(retracted, w.author, Revision.Action.CREATED)
+    changes.delete(retracted, user=w.curator)
     w.retracted = SimpleNamespace(pk=w.revisions["retracted"].object_id)
 
 
@@ -505,3 +506,10 @@ def test_every_cell_of_the_table_is_an_outcome():
         cells = {case.outcome(role, method, mode) for role in ROLES for method in METHODS for mode in MODES}
         assert cells <= OUTCOMES, case.id
         assert "302" not in cells or case.to, f"{case.id} redirects without saying where"
+
+
+def _recorded(obj, user, action):
+    """A revision as a change by `user` would have left it (the fixture's history)."""
+    revision = history.revision_of(obj, user=user, action=action)
+    revision.save()
+    return revision

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from library.rendering import render_markdown
+from wiki.rendering import render_markdown
 
 from .html_checks import executable_parts
 

@@ -9,12 +9,13 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count, F
 from taggit.models import Tag, TaggedItem
 
+from benchmarks.scale import SYNTHETIC_IDENTITY
 from ideas.models import Comment, Idea, StatusChange
-from ideas.scale import SYNTHETIC_IDENTITY
-from library import search
 from library.identity import identity_key, normalize_title
-from library.models import Kind, LogEntry, Reference, SearchDocument
-from library.rendering import render_markdown
+from library.models import Kind, LogEntry, Reference
+from wiki import search
+from wiki.models import SearchDocument
+from wiki.rendering import render_markdown
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_scale_builds_the_shape_asked_for():
     check_tags()
     check_markdown()
     if hasattr(search, "rebuild_index"):
-        assert SearchDocument.objects.filter(kind="reference").count() == N
+        assert SearchDocument.objects.filter(doc_type="reference").count() == N
 
 
 def check_references():

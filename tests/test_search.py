@@ -7,16 +7,16 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from ideas.models import Comment
-from library import search
-from library.models import SearchDocument
 from library.services import merge_references
+from wiki import search
+from wiki.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
 
 def found(text, kind=None):
     hits, _ = search.search(text, kind, limit=50)
-    return [(hit.document.kind, hit.document.heading) for hit in hits]
+    return [(hit.document.doc_type, hit.document.heading) for hit in hits]
 
 
 def headings(text, kind=None):
@@ -141,10 +141,10 @@ def test_search_page(member_client, make_reference, django_assert_max_num_querie
     with django_assert_max_num_queries(8):
         response = member_client.get(reverse("search"), {"q": "attention", "type": "reference"})
     page = response.content.decode()
-    assert "25 results" in page and page.count('class="result-kind"') == 20
+    assert "25 results" in page and page.count('class="result-type"') == 20
     assert "heads does <mark>attention</mark> use" in page
     second = member_client.get(reverse("search"), {"q": "attention", "type": "reference", "page": 2})
-    assert second.content.decode().count('class="result-kind"') == 5
+    assert second.content.decode().count('class="result-type"') == 5
 
     empty = member_client.get(reverse("search"), {"q": "zzzz"})
     assert "Nothing matches “zzzz”" in empty.content.decode()

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from library.models import LogEntry, Reference
-from library.rendering import render_markdown
+from wiki.rendering import render_markdown
 
 from .formats_fixtures import PAPERS
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from library.history import version_of
 from library.models import Kind, LogEntry, Reference
+from wiki.history import version_of
 
 from .html_checks import SITE_ELEMENTS, executable_parts
 

@@ -16,9 +16,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from ideas.models import Comment, Idea
-from library import search
 from library.models import LogEntry, Reference
-from library.rendering import render_markdown
+from wiki import search
+from wiki.rendering import render_markdown
 
 from .html_checks import FORBIDDEN_ELEMENTS, SITE_ELEMENTS, attribute_problems, xss_findings
 from .xss_vectors import VECTORS
@@ -247,7 +247,7 @@ def check_feed(client, url, findings, markers):
 
 def check_search(client, kind, markers, findings):
     """Search snippets of one kind of document for every vector: all their markers share a prefix."""
-    assert kind in search.kinds()  # else the type filter would be ignored
+    assert kind in search.doc_types()  # else the type filter would be ignored
     shown = set()
     for page in range(1, len(markers) // 20 + 2):  # 20 results a page
         response = client.get(reverse("search"), {"q": "xssv", "type": kind, "page": page})

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ideas.demo import build_ideas_demo
-from ideas.scale import build_scale_data
 from library.demo import DEMO_PASSWORD, build_library_demo
 
 
@@ -19,6 +18,9 @@ class Command(BaseCommand):
         if scale is not None:
             if scale < 1:
                 raise CommandError("--scale needs a positive number of references.")
+            # Benchmark data, not product code: it lives beside the benchmarks that use it.
+            from benchmarks.scale import build_scale_data
+
             build_scale_data(scale, self.stdout)
             return
         users, references, entries = build_library_demo()

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from library.search import rebuild_index
+from wiki.search import rebuild_index
 
 
 class Command(BaseCommand):

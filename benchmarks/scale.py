@@ -33,13 +33,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
+from ideas.models import RESERVED_SLUGS, Area, Comment, Idea, IdeaReference, Status, StatusChange
 from library.demo import DEMO_PASSWORD
 from library.identity import identity_key, normalize_title
 from library.models import Kind, LogEntry, Reference
-from library.rendering import render_markdown
-from library.search import rebuild_index
-
-from .models import RESERVED_SLUGS, Area, Comment, Idea, IdeaReference, Status, StatusChange
+from wiki.rendering import render_markdown
+from wiki.search import rebuild_index
 
 MEMBERS = 50
 TAGS = 500

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from library.backup import BackupError, check, pending_migrations, restore
+from wiki.backup import BackupError, check, pending_migrations, restore
 
 
 class Command(BaseCommand):

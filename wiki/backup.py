@@ -42,12 +42,11 @@ def backup_dir():
 
 def required_tables():
     """Tables any IDL Wiki database has: a file without them is something else."""
-    from ideas.models import Idea
-    from library.models import LogEntry, Reference
+    from .tracking import all_tracked
 
     return {
         "django_migrations",
-        *(model._meta.db_table for model in (get_user_model(), Reference, LogEntry, Idea)),
+        *(model._meta.db_table for model in (get_user_model(), *(t.model for t in all_tracked()))),
     }
 
 

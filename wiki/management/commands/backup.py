@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from library.backup import BackupError, backup
+from wiki.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -1,0 +1,153 @@
+"""How the core keeps ideas and comments, and what a reference's change means for citations."""
+
+from library.models import Reference
+from wiki import tracking
+from wiki.rendering import plain_text
+from wiki.search import url_maker
+
+from .models import Comment, Idea, IdeaReference, StatusChange
+
+
+class IdeaTracked(tracking.Tracked):
+    slug = "idea"
+    model = Idea
+    label = "Ideas"
+    fields = ("title", "status", "area", "label", "slug", "body")
+    kept_fields = ("created", "proposer")
+
+    def snapshot(self, obj):
+        data = super().snapshot(obj)
+        data["references"] = [
+            [link.reference_id, link.reference.title, link.note]
+            for link in obj.reference_links.select_related("reference")
+        ]
+        return data
+
+    def deletion_snapshot(self, obj):
+        """Deleting an idea takes its discussion, members and status history along: keep them."""
+        data = super().deletion_snapshot(obj)
+        data["members"] = list(obj.members.values_list("pk", flat=True))
+        data["comments"] = [
+            {"pk": comment.pk, **COMMENT.snapshot(comment)}
+            for comment in obj.comments.select_related("author", "idea")
+        ]
+        data["status_changes"] = list(
+            obj.status_changes.values("old_status", "new_status", "changed_by", "changed_at")
+        )
+        for change in data["status_changes"]:
+            change["changed_at"] = change["changed_at"].isoformat()
+        return data
+
+    def labels(self):
+        return {**super().labels(), "references": "References"}
+
+    def after_restore(self, obj, data, created):
+        super().after_restore(obj, data, created)
+        self._restore_links(obj, data.get("references", []))
+        if not created:
+            return
+        obj.members.set(data.get("members", []))
+        StatusChange.objects.bulk_create(
+            StatusChange(idea=obj, **change) for change in data.get("status_changes", [])
+        )
+        for saved in data.get("comments", []):
+            comment = Comment(pk=saved["pk"], idea=obj)
+            if COMMENT.apply(comment, saved):
+                continue  # its author is gone: nothing to put it back under
+            comment.save()
+            COMMENT.after_restore(comment, saved, created=True)
+
+    def _restore_links(self, idea, rows):
+        """The idea cites again what it cited then (references since deleted are skipped)."""
+        cited = [row[0] for row in rows]
+        alive = set(Reference.objects.filter(pk__in=cited).values_list("pk", flat=True))
+        idea.reference_links.exclude(reference__in=alive).delete()
+        links = {link.reference_id: link for link in idea.reference_links.all()}
+        for position, (reference_id, _title, note) in enumerate(rows):
+            if reference_id not in alive:
+                continue
+            link = links.get(reference_id) or IdeaReference(idea=idea, reference_id=reference_id)
+            link.note, link.position = note, position
+            link.save()
+
+    def document(self, idea):
+        return {
+            "title": idea.title,
+            "body": plain_text(idea.body_html),
+            "heading": idea.title,
+            "url": idea.get_absolute_url(),
+            "stamp": idea.updated,
+        }
+
+    def dependents(self, ids):
+        # Its comments show the idea's title (and go with it when it is deleted).
+        return {"comment": Comment.objects.filter(idea__in=ids).values_list("pk", flat=True)}
+
+
+class CommentTracked(tracking.Tracked):
+    slug = "comment"
+    model = Comment
+    label = "Comments"
+    owner_field = "author"
+    fields = ("idea", "author", "body", "is_hidden")
+    has_tags = False
+
+    def can_read(self, user, obj):
+        return user.is_staff if obj is None or obj.is_hidden else True
+
+    def title_of(self, obj):
+        return f"{obj.author} on “{obj.idea}”"[:500]
+
+    def search_queryset(self):
+        return Comment.objects.select_related("author", "idea").only(
+            "body_html", "is_hidden", "created", "author__username", "idea__title"
+        )
+
+    def document(self, comment):
+        if comment.is_hidden:
+            return None  # hidden by a curator: not found by search either
+        return {
+            "title": "",
+            "body": plain_text(comment.body_html),
+            "heading": f"{comment.author.get_username()} on “{comment.idea.title}”",
+            "url": url_maker("ideas:comment")(comment.pk),
+            "stamp": comment.created,
+        }
+
+
+class Citations(tracking.Extension):
+    """Ideas cite references: a deleted reference's citations come back with it; a merged
+    one's move to the reference it was merged into (keeping both notes where both were cited)."""
+
+    def deletion_data(self, reference):
+        return {"cited_by": [[link.idea_id, link.note, link.position] for link in reference.idea_links.all()]}
+
+    def after_restore(self, reference, data, created):
+        if not (created and data.get("cited_by")):
+            return
+        alive = set(Idea.objects.filter(pk__in=[row[0] for row in data["cited_by"]]).values_list("pk", flat=True))
+        IdeaReference.objects.bulk_create(
+            [
+                IdeaReference(idea_id=idea_id, reference=reference, note=note, position=position)
+                for idea_id, note, position in data["cited_by"]
+                if idea_id in alive
+            ],
+            ignore_conflicts=True,
+        )
+
+    def merge(self, duplicate, survivor):
+        cited = {link.idea_id: link for link in survivor.idea_links.all()}
+        for link in duplicate.idea_links.all():
+            if twin := cited.get(link.idea_id):
+                if link.note and link.note not in twin.note:
+                    twin.note = f"{twin.note}; {link.note}" if twin.note else link.note
+                    twin.save(update_fields=["note"])
+                continue
+            link.reference = survivor
+            link.save(update_fields=["reference"])
+            cited[link.idea_id] = link
+
+
+IDEA = tracking.register(IdeaTracked())
+COMMENT = tracking.register(CommentTracked())
+tracking.extend(Reference, Citations())

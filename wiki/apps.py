@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WikiConfig(AppConfig):
+    """The core beneath the library and ideas: history, search, markdown, access, backups."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "wiki"
+    verbose_name = "Wiki core"

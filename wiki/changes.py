@@ -1,0 +1,196 @@
+"""The one way tracked things change: a revision, the search index and the caches, in one step.
+
+    with change(obj, user):             # creates or edits obj; raises EditConflict if stale
+        obj.save()
+
+    with bulk_change(Reference, user, Action.IMPORTED, note=...) as batch:
+        batch.add(pk for pk in created_pks)
+
+    delete(obj, user=user)
+    restore(revision, user=user)
+
+Inside the block the caller writes as it likes; when the block ends the core records the
+revision. Every save and delete also re-indexes the object (and the documents that show its
+data, as its app registered) and drops the caches that hold it (wiki/upkeep.py); bulk writes,
+which send no signals, get the same from `bulk_change`. A stale form is refused with the row locked
+(a write transaction on SQLite), so "check, then save" is one step for concurrent requests.
+"""
+
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from . import history, upkeep
+from .models import Revision
+from .tracking import tracked_for
+
+Action = Revision.Action
+
+
+class EditConflict(Exception):
+    """Someone saved the object after the form was opened; `current` is their version."""
+
+    def __init__(self, current):
+        super().__init__(f"{current!r} changed since the form was opened")
+        self.current = current
+
+
+class RestoreRefused(Exception):
+    pass
+
+
+# One object
+
+
+def lock(obj, version=None):
+    """obj's saved row, locked until the transaction ends; EditConflict if `version` is stale.
+
+    `version` is what a form was opened on (history.version_of); None skips the check.
+    """
+    current = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if version is not None and version != history.version_of(current):
+        raise EditConflict(current)
+    return current
+
+
+def begin(obj, version=None):
+    """Before changing a saved object: lock it, check the version, keep a baseline if it has none.
+
+    Returns the saved state (None for a new object). Call inside a transaction; `settle` ends it.
+    """
+    if obj.pk is None:
+        return None
+    current = lock(obj, version)
+    _ensure_baseline(current)
+    return current
+
+
+def settle(obj, user, action, *, note="", before=None):
+    """After obj was saved: its revision, its search documents and its caches, all in step."""
+    history.revision_of(obj, user=user, action=action, note=note).save()
+    if before is not None:  # e.g. a reading moved to another reader: their heatmap too
+        upkeep.drop_caches(tracked_for(obj).cache_keys([before]))
+
+
+class Change:
+    def __init__(self, obj):
+        self.obj = obj
+        self.skipped = False
+
+    def skip(self):
+        """Nothing changed after all (an import that found everything there): no revision."""
+        self.skipped = True
+
+
+@contextmanager
+def change(obj, user, action=None, *, note="", version=None):
+    """Create or edit obj inside the block (see the module's docstring); yields a Change.
+
+    The action defaults to "created" for a new object and "edited" for a saved one.
+    """
+    existed = obj.pk is not None
+    with transaction.atomic():
+        before = begin(obj, version)
+        handle = Change(obj)
+        yield handle
+        if not handle.skipped:
+            action = action or (Action.EDITED if existed else Action.CREATED)
+            settle(obj, user, action, note=note, before=before)
+
+
+@transaction.atomic
+def delete(obj, *, user, note=""):
+    """Delete obj, keeping its last state (and what goes with it) so a curator can bring it back."""
+    tracked = tracked_for(obj)
+    history.revision_of(
+        obj, user=user, action=Action.DELETED, note=note, data=tracked.deletion_snapshot(obj)
+    ).save()
+    obj.delete()  # its document and what a cascade takes go with it (wiki/upkeep.py)
+
+
+def fold(duplicate, survivor):
+    """What other apps keep of `duplicate` moves to `survivor` (called by a merge, before deleting)."""
+    for extension in tracked_for(duplicate).extensions:
+        extension.merge(duplicate, survivor)
+
+
+# Many objects at once (imports, the admin's bulk actions)
+
+
+class Batch:
+    def __init__(self, pks=()):
+        self.pks = list(pks)
+
+    def add(self, pks):
+        self.pks += list(pks)
+
+
+@contextmanager
+def bulk_change(model, user, action, *, note="", pks=()):
+    """Write many objects of `model` in the block: `pks` are saved ones about to change, and
+    `batch.add()` names those created (bulk_create sends no signals and saves no revisions)."""
+    tracked = tracked_for(model)
+    batch = Batch(pks)
+    with transaction.atomic():
+        before = list(model.objects.filter(pk__in=batch.pks))
+        for obj in before:
+            _ensure_baseline(obj)
+        yield batch
+        keys = set(tracked.cache_keys(before))
+        for objects in _chunks(model, batch.pks):
+            Revision.objects.bulk_create(
+                history.revision_of(obj, user=user, action=action, note=note) for obj in objects
+            )
+            keys.update(tracked.cache_keys(objects))
+        upkeep.reindex(tracked, batch.pks)
+        upkeep.drop_caches(keys)
+
+
+def _chunks(model, pks, size=500):
+    tracked = tracked_for(model)
+    for start in range(0, len(pks), size):
+        objects = model.objects.filter(pk__in=pks[start : start + size])
+        if tracked.has_tags:
+            objects = objects.prefetch_related("tags")
+        yield list(objects)
+
+
+# Restoring
+
+
+@transaction.atomic
+def restore(revision, *, user):
+    """Make the object as it was in `revision` (re-creating it if deleted): a new revision."""
+    tracked = tracked_for(revision.content_type.model_class())
+    obj = tracked.model.objects.select_for_update().filter(pk=revision.object_id).first()
+    created = obj is None
+    before = None
+    if created:
+        obj = tracked.model(pk=revision.object_id)
+    else:
+        before = begin(obj)
+    if missing := tracked.apply(obj, revision.data):
+        raise RestoreRefused(f"It cannot come back: {'; '.join(missing)}. Restore that first.")
+    if hasattr(obj, "prepare"):
+        obj.prepare()  # derives the stored fields the checks below look at
+    try:
+        obj.validate_unique()
+        obj.validate_constraints()
+    except ValidationError as error:  # names what clashes, e.g. a link another reference now has
+        raise RestoreRefused(" ".join(error.messages)) from error
+    obj.save()
+    tracked.after_restore(obj, revision.data, created)
+    number = history.revisions_of(tracked.model, revision.object_id).filter(id__lte=revision.pk).count()
+    settle(obj, user, Action.RESTORED, note=f"Restored revision {number}", before=before)
+    return obj
+
+
+# Keeping things in step
+
+
+def _ensure_baseline(obj):
+    """Before the first recorded change to an object made before history was kept (or by a
+    bulk write that kept none), keep how it was, so that change can be undone too."""
+    if not history.revisions_of(type(obj), obj.pk).exists():
+        history.baseline(obj).save()
