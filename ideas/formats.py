@@ -38,10 +38,6 @@ class IdeaItem:
     links: list = field(default_factory=list)  # (text, url) in order
 
 
-def looks_like_ideas(text):
-    return bool(re.search(r"^\d+\.\s+\*\*", text, re.M))
-
-
 def parse(text, filename="<ideas>"):
     """The file's ideas in order; raises ImportFormatError at the first line it cannot place."""
     items = []

@@ -119,10 +119,6 @@ class Idea(models.Model):
     def get_absolute_url(self):
         return reverse("ideas:detail", args=[self.slug])
 
-    @property
-    def is_open(self):
-        return self.status not in CLOSED_STATUSES
-
 
 # Addresses under /ideas/ that are pages, not ideas.
 RESERVED_SLUGS = {"new", "comments", "feed", "import"}

@@ -48,7 +48,14 @@ class IdeaTracked(tracking.Tracked):
             return
         obj.members.set(data.get("members", []))
         StatusChange.objects.bulk_create(
-            StatusChange(idea=obj, **change) for change in data.get("status_changes", [])
+            StatusChange(
+                idea=obj,
+                old_status=change["old_status"],
+                new_status=change["new_status"],
+                changed_by_id=change["changed_by"],
+                changed_at=change["changed_at"],
+            )
+            for change in data.get("status_changes", [])
         )
         for saved in data.get("comments", []):
             comment = Comment(pk=saved["pk"], idea=obj)
@@ -125,7 +132,9 @@ class Citations(tracking.Extension):
     def after_restore(self, reference, data, created):
         if not (created and data.get("cited_by")):
             return
-        alive = set(Idea.objects.filter(pk__in=[row[0] for row in data["cited_by"]]).values_list("pk", flat=True))
+        alive = set(
+            Idea.objects.filter(pk__in=[row[0] for row in data["cited_by"]]).values_list("pk", flat=True)
+        )
         IdeaReference.objects.bulk_create(
             [
                 IdeaReference(idea_id=idea_id, reference=reference, note=note, position=position)

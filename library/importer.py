@@ -272,7 +272,9 @@ class LibraryImporter:
                 f"kept the library's, the file has “{_short(record['title'])}”."
             )
         if changed:
-            with changes.change(reference, self.reader, changes.Action.IMPORTED, note=f"Filled in from {filename}"):
+            with changes.change(
+                reference, self.reader, changes.Action.IMPORTED, note=f"Filled in from {filename}"
+            ):
                 reference.save()
             self.report.references_updated += 1
 

@@ -94,7 +94,9 @@ def resolve_link(*, url, kind, added_by):
     reference = Reference.objects.filter(identity=identity_key(url)).first() if identity_key(url) else None
     if reference:
         return reference, False
-    reference = Reference(url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True)
+    reference = Reference(
+        url=url, title=placeholder_title(url), kind=kind, added_by=added_by, needs_title=True
+    )
     with changes.change(reference, added_by):
         reference.save()
     return reference, True

@@ -189,7 +189,9 @@ def log_edit(request, pk):
     entry = editable(request, LogEntry.objects.select_related("reference"), pk=pk)
 
     def done(entry):
-        messages.success(request, "Saved your log entry." if entry.reader == request.user else "Saved the log entry.")
+        messages.success(
+            request, "Saved your log entry." if entry.reader == request.user else "Saved the log entry."
+        )
         return redirect(entry)
 
     form = LogEntryForm(request.POST or None, instance=entry)

@@ -56,5 +56,9 @@ def conflict_page(request, template, context, form, conflict):
         f"{who} saved this after you opened it, so your changes were not saved. Their version "
         "is shown beside yours below: merge what you need into the form and save again.",
     )
-    conflict_info = {"who": who, "when": current.updated, "rows": history.conflict_rows(tracked, form, current)}
+    conflict_info = {
+        "who": who,
+        "when": current.updated,
+        "rows": history.conflict_rows(tracked, form, current),
+    }
     return render(request, template, {**context, "form": form, "conflict": conflict_info}, status=409)

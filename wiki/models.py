@@ -27,7 +27,9 @@ class SearchDocument(models.Model):
 
     class Meta:
         db_table = "library_searchdocument"
-        constraints = [models.UniqueConstraint(fields=["doc_type", "object_id"], name="unique_search_document")]
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "object_id"], name="unique_search_document")
+        ]
 
     def __str__(self):
         return f"{self.doc_type} {self.object_id}: {self.heading}"

@@ -94,7 +94,8 @@ class Tracked:
             obj.tags.set(data.get("tags", []))
         if created and "created" in data:
             # auto_now_add stamped the new row with now; it was made back then.
-            type(obj).objects.filter(pk=obj.pk).update(created=data["created"])
+            obj.created = self.model._meta.get_field("created").to_python(data["created"])
+            type(obj).objects.filter(pk=obj.pk).update(created=obj.created)
         for extension in self.extensions:
             extension.after_restore(obj, data, created)
 
