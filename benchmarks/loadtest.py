@@ -553,7 +553,8 @@ def check_database(members, ideas):
     from django.db import connection
 
     from ideas.models import Comment, Idea
-    from library.models import LogEntry, Revision
+    from library.models import LogEntry
+    from wiki.models import Revision
 
     connection.close()  # a fresh connection sees everything gunicorn committed
     saved = {

@@ -102,8 +102,8 @@ def choose_pages():
     from taggit.models import TaggedItem
 
     from ideas.models import Comment, Idea
-    from library import search
     from library.models import Kind, LogEntry, Reference
+    from wiki import search
 
     ref_tags = list(
         TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(Reference))
@@ -421,7 +421,15 @@ def code_version():
         return result.stdout.strip() if result.returncode == 0 else ""
 
     changed = git(
-        "status", "--porcelain", "--untracked-files=no", "--", "library", "ideas", "idlproject", "templates"
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        "wiki",
+        "library",
+        "ideas",
+        "idlproject",
+        "templates",
     )
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed.splitlines()}
 
@@ -447,7 +455,8 @@ def main():
 
     from ideas.models import Comment, Idea
     from library.demo import DEMO_PASSWORD
-    from library.models import LogEntry, Reference, SearchDocument
+    from library.models import LogEntry, Reference
+    from wiki.models import SearchDocument
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
