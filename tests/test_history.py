@@ -112,9 +112,7 @@ def test_history_page_lists_revisions_and_compares_word_by_word(client, member, 
     html = page.content.decode()
     assert "History of “Attention Is All You Need”" in html and "revision-2" in html and "member" in html
 
-    diff = client.get(
-        reverse("wiki:history_compare", args=["reference", reference.pk]), {"from": 1, "to": 2}
-    )
+    diff = client.get(reverse("wiki:history_compare", args=["reference", reference.pk]), {"from": 1, "to": 2})
     html = diff.content.decode()
     assert "Revision 1 → 2" in html
     assert "The transformer paper<ins>, with attention only</ins>." in html
@@ -382,8 +380,7 @@ def test_history_pages_read_a_bounded_number_of_queries(
         assert client.get(reverse("wiki:history", args=["reference", reference.pk])).status_code == 200
     with django_assert_max_num_queries(8):
         assert (
-            client.get(reverse("wiki:history_compare", args=["reference", reference.pk])).status_code
-            == 200
+            client.get(reverse("wiki:history_compare", args=["reference", reference.pk])).status_code == 200
         )
 
 
