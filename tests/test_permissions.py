@@ -10,19 +10,27 @@ Outcomes: "200", "403", "404", "405" are exact statuses; "login" is a 302 to the
 page with next= the requested path; "admin-login" the same to the admin's login page; "302" a
 redirect anywhere else (to the row's `to` when it gives one).
 
-Every request runs in a savepoint that is rolled back, so a POST that deletes, hides or joins
-leaves the world as it was for the next role. The completeness tests walk the URL resolver and
-the admin's registry and name whatever the table does not cover.
+A write page's row POSTs what a permitted member would send (`data`), so "302" there means the
+write went through, and a refused POST (403, 404, 405 or a login) must leave every row of the
+database as it was. Every request runs in a savepoint that is rolled back, so a POST that
+deletes, hides or joins leaves the world as it was for the next role. The completeness tests walk
+the URL resolver and the admin's registry and name whatever the table does not cover.
+
+One rule decides who may change what (wiki/tracking.py, `Tracked.can_edit`/`can_delete`):
+members edit any reference and idea; a log entry or comment is edited and deleted by the member
+who wrote it or by a curator; curators delete references and ideas.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
@@ -31,7 +39,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from taggit.models import Tag
 
-from ideas.models import Area, IdeaReference
+from ideas.models import Area, Idea, IdeaReference
 from library.models import FeedToken, Reference
 from wiki import changes, history
 from wiki.models import Revision
@@ -40,6 +48,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("anon", "inactive", "member", "author", "curator")
 OUTCOMES = {"200", "302", "403", "404", "405", "login", "admin-login"}
+REFUSED = {"403", "404", "405", "login", "admin-login"}
 METHODS = ("GET", "POST")
 MODES = ("private", "public")
 
@@ -51,7 +60,8 @@ class Row:
     public: dict = field(default_factory=dict)  # the cells that differ on a public wiki
     args: Callable = lambda w: []
     query: Callable = lambda w: {}
-    to: Callable | None = None  # where a "302" must lead
+    to: Callable | None = None  # where a "302" must lead: a path, or a pattern for a new object's
+    data: Callable = lambda w: {}  # what a POST sends: a valid form for the pages that write
     note: str = ""  # tells apart two rows of one URL name
 
     def outcome(self, role, method, mode):
@@ -122,35 +132,76 @@ SITE_ROWS = [
 
 LIBRARY_ROWS = [
     reading("library:list"),
-    members("library:add", "200 200"),
+    members(
+        "library:add",
+        "200 302",
+        data=lambda w: {"kind": "paper", "title": "A new paper"},
+        to=lambda w: re.compile(r"/library/\d+/"),
+    ),
     members("library:lookup", "200 405", query=lambda w: {"q": "attention"}),
     reading("library:bibtex"),
     reading("library:papers_download"),
     curators("library:import", "200 200"),
     reading("library:detail", args=lambda w: [w.reference.pk]),
-    members("library:edit", "200 200", args=lambda w: [w.reference.pk]),
+    members(
+        "library:edit",
+        "200 302",
+        args=lambda w: [w.reference.pk],
+        data=lambda w: {
+            "kind": "paper",
+            "title": "Attention, edited",
+            "url": w.reference.url,
+            "version": history.version_of(w.reference),
+        },
+        to=url_of("reference"),
+    ),
     curators("library:delete", "200 302", args=lambda w: [w.unread.pk], to=at("library:list"), note="unread"),
     # A reference somebody has read is protected: the curator is sent back to it, nothing deleted.
     curators("library:delete", "200 302", args=lambda w: [w.reference.pk], to=url_of("reference")),
     reading("library:log"),
-    members("library:log_add", "200 200"),
+    members(
+        "library:log_add",
+        "200 302",
+        data=lambda w: {"reference": w.unread.pk, "read_on": "2024-09-24"},
+        to=at("library:log"),
+    ),
     reading("library:log_download"),
     row(
         "library:log_edit",
         args=lambda w: [w.entry.pk],
         anon="login login",
-        member="404 404",
-        author="200 200",
-        curator="404 404",
+        member="403 403",
+        author="200 302",
+        curator="200 302",
+        data=lambda w: {
+            "title": "",
+            "read_on": "2024-09-24",
+            "notes": "changed",
+            "version": history.version_of(w.entry),
+        },
+        to=url_of("entry"),
     ),
-    curators("library:log_delete", "405 302", args=lambda w: [w.entry.pk], to=at("library:log")),
+    row(
+        "library:log_delete",
+        args=lambda w: [w.entry.pk],
+        anon="login login",
+        member="405 403",
+        author="405 302",
+        curator="405 302",
+        to=at("library:log"),
+    ),
     members("library:feeds", "200 405"),
     members("library:feeds_renew", "405 302", to=at("library:feeds")),
 ]
 
 IDEAS_ROWS = [
     reading("ideas:list"),
-    members("ideas:new", "200 200"),
+    members(
+        "ideas:new",
+        "200 302",
+        data=lambda w: {"title": "A new idea", "status": "proposed"},
+        to=lambda w: "/ideas/a-new-idea/",
+    ),
     curators("ideas:import", "200 200"),
     reading("ideas:download"),
     row(
@@ -176,25 +227,47 @@ IDEAS_ROWS = [
         "ideas:comment_edit",
         args=lambda w: [w.comment.pk],
         anon="login login",
-        member="404 404",
-        author="200 200",
-        curator="404 404",
+        member="403 403",
+        author="200 302",
+        curator="200 302",
+        data=lambda w: {"body": "changed", "version": history.version_of(w.comment)},
+        to=url_of("comment"),
     ),
     row(
         "ideas:comment_delete",
         args=lambda w: [w.comment.pk],
         anon="login login",
-        member="404 404",
+        member="403 403",
         author="200 302",
-        curator="404 404",
+        curator="200 302",
         to=url_of("idea"),
     ),
     curators("ideas:comment_hide", "405 302", args=lambda w: [w.comment.pk], to=url_of("comment")),
     reading("ideas:detail", args=lambda w: [w.idea.slug]),
-    members("ideas:edit", "200 200", args=lambda w: [w.idea.slug]),
+    members(
+        "ideas:edit",
+        "200 302",
+        args=lambda w: [w.idea.slug],
+        data=lambda w: {
+            "title": w.idea.title,
+            "slug": w.idea.slug,
+            "status": "discussing",
+            "body": "changed",
+            "version": history.version_of(w.idea),
+            "reference_links-TOTAL_FORMS": 0,
+            "reference_links-INITIAL_FORMS": 0,
+        },
+        to=url_of("idea"),
+    ),
     curators("ideas:delete", "200 302", args=lambda w: [w.idea.slug], to=at("ideas:list")),
     members("ideas:join", "405 302", args=lambda w: [w.idea.slug], to=url_of("idea")),
-    members("ideas:comment_add", "405 200", args=lambda w: [w.idea.slug]),
+    members(
+        "ideas:comment_add",
+        "405 302",
+        args=lambda w: [w.idea.slug],
+        data=lambda w: {"body": "A new comment"},
+        to=lambda w: re.compile(r"/ideas/comments/\d+/"),
+    ),
 ]
 
 
@@ -423,15 +496,33 @@ def keep_history(w):
     w.retracted = SimpleNamespace(pk=w.revisions["retracted"].object_id)
 
 
-def request_as(world, role, method, path):
-    """One request by one role, rolled back afterwards; a crash comes back as a 500, not a raise."""
+def request_as(world, role, method, path, data):
+    """One request by one role, rolled back afterwards; a crash comes back as a 500, not a raise.
+
+    Also returns whether the request changed any row of the site's tables.
+    """
     client = Client(raise_request_exception=False)
     if role != "anon":
         client.force_login(getattr(world, role))
     with transaction.atomic():
-        response = client.get(path) if method == "GET" else client.post(path, {})
+        before = database_state()
+        response = client.get(path) if method == "GET" else client.post(path, data)
+        changed = database_state() != before
         transaction.set_rollback(True)
-    return response
+    return response, changed
+
+
+def database_state():
+    """Every row of the site's own tables and the history (sessions and logins left out)."""
+    models = [
+        m for app in ("library", "ideas", "wiki", "taggit") for m in apps.get_app_config(app).get_models()
+    ]
+    models += [User, Group, Idea.members.through]
+    return [list(model.objects.order_by("pk").values()) for model in models]
+
+
+def leads_to(location, target):
+    return target.fullmatch(location) if isinstance(target, re.Pattern) else location == target
 
 
 def describe(response, path):
@@ -460,8 +551,11 @@ def test_access(case, mode, world, settings):
     for role in ROLES:
         for method in METHODS:
             expected = case.outcome(role, method, mode)
-            actual, location = describe(request_as(world, role, method, path), path)
-            if actual == expected == "302" and case.to and location != case.to(world):
+            response, changed = request_as(world, role, method, path, case.data(world))
+            actual, location = describe(response, path)
+            if changed and expected in REFUSED:
+                wrong.append(f"{role} {method} {path}: must be refused ({expected}) yet changed the database")
+            if actual == expected == "302" and case.to and not leads_to(location, case.to(world)):
                 actual = f"302 to {location}, not {case.to(world)}"
             if actual != expected:
                 wrong.append(f"{role} {method} {path}: expected {expected}, got {actual}")
