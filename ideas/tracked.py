@@ -102,6 +102,16 @@ class CommentTracked(tracking.Tracked):
     def can_read(self, user, obj):
         return user.is_staff if obj is None or obj.is_hidden else True
 
+    def can_edit(self, user, obj):
+        # A hidden comment is the curators' until they show it again, its author's included.
+        return super().can_edit(user, obj) and (user.is_staff or not obj.is_hidden)
+
+    def version(self, obj):
+        # Hiding changes no text and leaves `updated` (the "edited" mark) alone, but a form
+        # opened on the shown comment must not show it again by saving.
+        version = super().version(obj)
+        return f"{version} hidden" if obj.is_hidden else version
+
     def title_of(self, obj):
         return f"{obj.author} on “{obj.idea}”"[:500]
 

@@ -182,9 +182,9 @@ def comment_delete(request, pk):
 @require_POST
 def comment_hide(request, pk):
     comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
-    note = "Shown again" if comment.is_hidden else "Hidden"
-    with changes.change(comment, request.user, note=note):
+    with changes.change(comment, request.user, latest=True) as change:
         comment.is_hidden = not comment.is_hidden
+        change.note = "Hidden" if comment.is_hidden else "Shown again"
         comment.save(update_fields=["is_hidden"])
     messages.success(request, "Comment hidden." if comment.is_hidden else "Comment shown again.")
     return redirect(comment)

@@ -16,8 +16,10 @@ from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 
+from ideas.models import Comment
 from library.models import Reference
 from tests.test_write_paths import form_on
+from wiki import history
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -90,3 +92,70 @@ def test_exactly_one_of_a_simultaneous_admin_and_site_save_wins(setup, first, se
     assert refused(second, responses[second]), f"the {second} must be refused, not saved over the {first}"
     reference.refresh_from_db()
     assert reference.title == f"Saved from the {first}"
+
+
+# A curator hides a comment at the moment its author saves an edit of it.
+
+
+@pytest.fixture
+def discussion(make_user, make_idea, make_comment):
+    author = make_user("author")
+    comment = make_comment(make_idea("Titans memory"), author, body="First thoughts")
+    clients = {"edit": Client(), "hide": Client()}
+    clients["edit"].force_login(author)
+    clients["hide"].force_login(make_user("boss", is_staff=True, is_superuser=True))
+    form = form_on(clients["edit"], reverse("ideas:comment_edit", args=[comment.pk]), "body")
+    return comment, clients, form
+
+
+def race_hide_and_edit(first, second, comment, clients, form):
+    held = threading.Event()
+    responses = {}
+    requests = {
+        "edit": lambda: clients["edit"].post(
+            reverse("ideas:comment_edit", args=[comment.pk]), {**form, "body": "Second thoughts"}
+        ),
+        "hide": lambda: clients["hide"].post(reverse("ideas:comment_hide", args=[comment.pk])),
+    }
+
+    def hold(sender, instance, **kwargs):
+        if threading.current_thread().name == first:
+            held.set()
+            time.sleep(HOLD_SECONDS)
+
+    def send(name):
+        try:
+            responses[name] = requests[name]()
+        finally:
+            connection.close()
+
+    pre_save.connect(hold, sender=Comment, dispatch_uid="hold-first-comment-save")
+    try:
+        threads = {name: threading.Thread(target=send, args=[name], name=name) for name in (first, second)}
+        threads[first].start()
+        assert held.wait(10), "the first save never reached its write"
+        threads[second].start()
+        for thread in threads.values():
+            thread.join(30)
+    finally:
+        pre_save.disconnect(dispatch_uid="hold-first-comment-save", sender=Comment)
+    return responses
+
+
+def test_a_hide_saved_during_an_edit_is_never_undone_by_it(discussion):
+    comment, clients, form = discussion
+    responses = race_hide_and_edit("hide", "edit", comment, clients, form)
+    assert responses["hide"].status_code == 302
+    assert responses["edit"].status_code == 409, "the edit was opened on the shown comment"
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "First thoughts"
+
+
+def test_a_hide_waiting_on_an_edit_records_the_edited_text(discussion):
+    comment, clients, form = discussion
+    responses = race_hide_and_edit("edit", "hide", comment, clients, form)
+    assert responses["edit"].status_code == 302 and responses["hide"].status_code == 302
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "Second thoughts"
+    hide = history.revisions_of(Comment, comment.pk).last()
+    assert hide.note == "Hidden" and hide.data["body"] == "Second thoughts", "the revision is what was saved"

@@ -311,3 +311,28 @@ def test_a_long_discussion_comes_in_pages_newest_first_with_permalinks(
     assert member_client.get(hidden.get_absolute_url()).status_code == 404
     member_client.force_login(curator)
     assert member_client.get(hidden.get_absolute_url()).status_code == 302
+
+
+def test_a_form_opened_before_a_comment_was_hidden_cannot_show_it_again(client, idea_world, curator):
+    comment = idea_world["comment"]
+    client.force_login(curator)
+    url = reverse("ideas:comment_edit", args=[comment.pk])
+    opened = {"body": "Tidied up by a curator", "version": version_of(comment)}
+    assert client.post(reverse("ideas:comment_hide", args=[comment.pk])).status_code == 302
+    response = client.post(url, opened)
+    assert response.status_code == 409
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "I can help with *training*."
+
+
+def test_a_hidden_comment_is_the_curators_until_shown_again(client, idea_world, author, curator):
+    comment = idea_world["comment"]
+    client.force_login(curator)
+    client.post(reverse("ideas:comment_hide", args=[comment.pk]))
+    comment.refresh_from_db()
+    client.force_login(author)
+    edit = {"body": "Nothing to see", "version": version_of(comment)}
+    assert client.post(reverse("ideas:comment_edit", args=[comment.pk]), edit).status_code == 404
+    assert client.post(reverse("ideas:comment_delete", args=[comment.pk])).status_code == 404
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "I can help with *training*."

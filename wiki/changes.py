@@ -74,8 +74,9 @@ def settle(obj, user, action, *, note="", before=None):
 
 
 class Change:
-    def __init__(self, obj):
+    def __init__(self, obj, note):
         self.obj = obj
+        self.note = note  # may be set inside the block, once the change is known
         self.skipped = False
 
     def skip(self):
@@ -84,19 +85,24 @@ class Change:
 
 
 @contextmanager
-def change(obj, user, action=None, *, note="", version=None):
+def change(obj, user, action=None, *, note="", version=None, latest=False):
     """Create or edit obj inside the block (see the module's docstring); yields a Change.
 
-    The action defaults to "created" for a new object and "edited" for a saved one.
+    The action defaults to "created" for a new object and "edited" for a saved one. With
+    `latest`, obj is first reloaded from its locked row, for a change that does not come from
+    a form (a toggle): it then acts on, and its revision records, what is saved now rather than
+    what was read before the lock.
     """
     existed = obj.pk is not None
     with transaction.atomic():
         before = begin(obj, version)
-        handle = Change(obj)
+        if latest and existed:
+            obj.refresh_from_db()
+        handle = Change(obj, note)
         yield handle
         if not handle.skipped:
             action = action or (Action.EDITED if existed else Action.CREATED)
-            settle(obj, user, action, note=note, before=before)
+            settle(obj, user, action, note=handle.note, before=before)
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """The edit pages of tracked objects: who may, saving through the core, and the conflict page."""
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import changes, history
@@ -8,17 +9,25 @@ from .tracking import tracked_for
 
 
 def editable(request, queryset, **lookup):
-    """The object the lookup names, if this member may edit it: 404 if none, 403 if not theirs."""
-    obj = get_object_or_404(queryset, **lookup)
+    """The object the lookup names, if this member may edit it: 404 if none (or not theirs to
+    see, such as a hidden comment), 403 if not theirs to change."""
+    obj = _readable(request, queryset, lookup)
     if not tracked_for(obj).can_edit(request.user, obj):
         raise PermissionDenied("Only the member who wrote it, or a curator, can change this.")
     return obj
 
 
 def deletable(request, queryset, **lookup):
-    obj = get_object_or_404(queryset, **lookup)
+    obj = _readable(request, queryset, lookup)
     if not tracked_for(obj).can_delete(request.user, obj):
         raise PermissionDenied("Only the member who wrote it, or a curator, can delete this.")
+    return obj
+
+
+def _readable(request, queryset, lookup):
+    obj = get_object_or_404(queryset, **lookup)
+    if not tracked_for(obj).can_read(request.user, obj):
+        raise Http404("No such thing.")
     return obj
 
 

@@ -58,8 +58,8 @@ def revisions_of(model, object_id):
 
 
 def version_of(obj):
-    """What a form remembers of the object it was opened on: when it was last saved."""
-    return obj.updated.isoformat() if obj.pk and obj.updated else ""
+    """What a form remembers of the object it was opened on (see Tracked.version)."""
+    return tracked_for(obj).version(obj)
 
 
 # Comparing

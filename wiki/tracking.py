@@ -99,6 +99,15 @@ class Tracked:
         for extension in self.extensions:
             extension.after_restore(obj, data, created)
 
+    # Stale forms
+
+    def version(self, obj):
+        """What a form remembers of the object it was opened on: when it was last saved.
+
+        Any saved change must change it, or a form opened before the change would save over it.
+        """
+        return obj.updated.isoformat() if obj.pk and obj.updated else ""
+
     # Who may do what: one rule for editing, restoring a revision and deleting.
 
     def can_read(self, user, obj):
