@@ -82,3 +82,8 @@ restore: install
 ## 32 members log in and write for 30 s through gunicorn; fails on any 5xx or lost write (DATABASE_URL=postgres://…/idl_loadtest for PostgreSQL).
 loadtest: install
 	$(PY) benchmarks/loadtest.py
+
+## The same while a gunicorn worker is killed with SIGKILL every 2 s: no acknowledged write may be lost.
+.PHONY: loadtest-kill
+loadtest-kill: install
+	LOADTEST_KILL_EVERY=$${LOADTEST_KILL_EVERY:-2} $(PY) benchmarks/loadtest.py

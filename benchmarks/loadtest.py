@@ -20,8 +20,13 @@ edit conflict, 5xx, anything else with its error text), then the database is rea
 every acknowledged log entry and comment must exist, and every acknowledged idea edit's line
 must still be in the idea's body.
 
+With LOADTEST_KILL_EVERY=N (`make loadtest-kill`), a gunicorn worker is killed with SIGKILL every
+N seconds, mid-request, as an out-of-memory killer or a crash would; gunicorn starts a new one.
+The requests the dead worker held get no answer (counted, expected); still no acknowledged write
+may be missing, no answer may be a 5xx, and the database must pass its integrity check.
+
 Prints a summary, writes benchmarks/results/loadtest-<database>.json and exits non-zero on any
-5xx, unanswered request or lost write. The SQLite file, cache and gunicorn log are in a temporary
+5xx, unanswered request (unless workers are being killed) or lost write. The SQLite file, cache and gunicorn log are in a temporary
 directory, removed after a clean run and kept (and named) otherwise.
 """
 
@@ -66,6 +71,7 @@ THREADS = int(os.environ.get("LOADTEST_THREADS") or 8)
 # Everything (preparing, logging in, the run, the checks) must end within this; then it stops.
 HARD_TIMEOUT = int(os.environ.get("LOADTEST_TIMEOUT") or 600 + 2 * SECONDS)
 REQUEST_TIMEOUT = 60
+KILL_EVERY = float(os.environ.get("LOADTEST_KILL_EVERY") or 0)
 EDITED_IDEAS = 6  # few enough that members edit the same idea at the same time
 PASSWORD = "loadtest-Walrus-7294"  # any password the validators accept
 
@@ -207,7 +213,7 @@ def gunicorn(env, port, log_path):
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start; see {log_path}")
                 time.sleep(0.2)
-            yield
+            yield server
         finally:
             server.terminate()
             try:
@@ -735,6 +741,39 @@ def drive(port, ideas, references, run_id):
     return members, time.monotonic() - started, login_seconds, time.process_time() - cpu
 
 
+class WorkerKiller(threading.Thread):
+    """Every KILL_EVERY seconds, SIGKILL one of gunicorn's workers, whatever it is doing."""
+
+    def __init__(self, server):
+        super().__init__(daemon=True)
+        self.server = server
+        self.stopped = threading.Event()
+        self.kills = 0
+
+    def workers(self):
+        children = Path(f"/proc/{self.server.pid}/task/{self.server.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def run(self):
+        chooser = random.Random(7)
+        while not self.stopped.wait(KILL_EVERY):
+            if workers := self.workers():
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(chooser.choice(workers), signal.SIGKILL)
+                    self.kills += 1
+
+
+def integrity_problems():
+    """What the database's own check reports (SQLite; PostgreSQL has no such check to run)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA integrity_check")
+        return [row[0] for row in cursor.fetchall() if row[0] != "ok"]
+
+
 def stop_on_signal(signum, frame):
     raise Stop(signal.Signals(signum).name)
 
@@ -757,15 +796,27 @@ def main():
         port = free_port()
         log_path = workdir / "gunicorn.log"
         run_id = secrets.token_hex(4)
-        with gunicorn(env, port, log_path):
+        with gunicorn(env, port, log_path) as server:
             print(
                 f"gunicorn on 127.0.0.1:{port}, {WORKERS} workers x {THREADS} threads; "
                 f"{USERS} members log in, then work for {SECONDS} s on {len(ideas)} ideas"
             )
-            members, run_seconds, login_seconds, client_cpu = drive(port, ideas, references, run_id)
+            killer = WorkerKiller(server)
+            if KILL_EVERY:
+                print(f"A worker is killed with SIGKILL every {KILL_EVERY:g} s")
+                killer.start()
+            try:
+                members, run_seconds, login_seconds, client_cpu = drive(port, ideas, references, run_id)
+            finally:
+                killer.stopped.set()
         lost, kept = check_database(members, ideas)
         summary = summarize(members, run_seconds, login_seconds, lost, kept, database, log_path)
+        summary["workers_killed"] = killer.kills
+        summary["integrity_problems"] = integrity_problems()
         print_summary(summary)
+        if KILL_EVERY:
+            print(f"  workers killed (SIGKILL) {killer.kills}; their requests went unanswered")
+        print(f"  database integrity  {'; '.join(summary['integrity_problems']) or 'ok'}")
         summary["machine"] = {
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
@@ -780,7 +831,8 @@ def main():
         out = RESULTS / f"loadtest-{connection.vendor}.json"
         out.write_text(json.dumps(summary, indent=2) + "\n")
         print(f"\nResults written to {out.relative_to(ROOT)}")
-        bad = summary["errors_5xx"] + summary["no_answer"] + sum(lost.values())
+        bad = summary["errors_5xx"] + sum(lost.values()) + len(summary["integrity_problems"])
+        bad += 0 if KILL_EVERY else summary["no_answer"]
         bad += (
             summary["refused_edits_saved_anyway"]
             + summary["writes_without_revision"]
