@@ -46,8 +46,9 @@ def setup(make_user, make_reference):
     return reference, clients, pages, forms
 
 
-def race(first, second, clients, pages, forms):
-    """`first` saves and is held mid-transaction while `second` saves; returns their responses."""
+def race(model, first, second, requests):
+    """`requests[first]` saves and is held mid-transaction (in pre_save of `model`) while
+    `requests[second]` runs; returns their responses."""
     held = threading.Event()
     responses = {}
 
@@ -56,23 +57,22 @@ def race(first, second, clients, pages, forms):
             held.set()
             time.sleep(HOLD_SECONDS)  # the second request runs meanwhile, up to whatever lock it meets
 
-    def save(name):
+    def send(name):
         try:
-            data = {**forms[name], "title": f"Saved from the {name}"}
-            responses[name] = clients[name].post(pages[name], data)
+            responses[name] = requests[name]()
         finally:
             connection.close()
 
-    pre_save.connect(hold, sender=Reference, dispatch_uid="hold-first-save")
+    pre_save.connect(hold, sender=model, dispatch_uid="hold-first-save")
     try:
-        threads = {name: threading.Thread(target=save, args=[name], name=name) for name in (first, second)}
+        threads = {name: threading.Thread(target=send, args=[name], name=name) for name in (first, second)}
         threads[first].start()
         assert held.wait(10), "the first save never reached its write"
         threads[second].start()
         for thread in threads.values():
             thread.join(30)
     finally:
-        pre_save.disconnect(dispatch_uid="hold-first-save", sender=Reference)
+        pre_save.disconnect(dispatch_uid="hold-first-save", sender=model)
     return responses
 
 
@@ -87,7 +87,13 @@ def refused(name, response):
 @pytest.mark.parametrize("first, second", [("site", "admin"), ("admin", "site")])
 def test_exactly_one_of_a_simultaneous_admin_and_site_save_wins(setup, first, second):
     reference, clients, pages, forms = setup
-    responses = race(first, second, clients, pages, forms)
+    requests = {
+        name: lambda name=name: clients[name].post(
+            pages[name], {**forms[name], "title": f"Saved from the {name}"}
+        )
+        for name in clients
+    }
+    responses = race(Reference, first, second, requests)
     assert responses[first].status_code == 302, f"the {first} saved first"
     assert refused(second, responses[second]), f"the {second} must be refused, not saved over the {first}"
     reference.refresh_from_db()
@@ -109,37 +115,13 @@ def discussion(make_user, make_idea, make_comment):
 
 
 def race_hide_and_edit(first, second, comment, clients, form):
-    held = threading.Event()
-    responses = {}
     requests = {
         "edit": lambda: clients["edit"].post(
             reverse("ideas:comment_edit", args=[comment.pk]), {**form, "body": "Second thoughts"}
         ),
         "hide": lambda: clients["hide"].post(reverse("ideas:comment_hide", args=[comment.pk])),
     }
-
-    def hold(sender, instance, **kwargs):
-        if threading.current_thread().name == first:
-            held.set()
-            time.sleep(HOLD_SECONDS)
-
-    def send(name):
-        try:
-            responses[name] = requests[name]()
-        finally:
-            connection.close()
-
-    pre_save.connect(hold, sender=Comment, dispatch_uid="hold-first-comment-save")
-    try:
-        threads = {name: threading.Thread(target=send, args=[name], name=name) for name in (first, second)}
-        threads[first].start()
-        assert held.wait(10), "the first save never reached its write"
-        threads[second].start()
-        for thread in threads.values():
-            thread.join(30)
-    finally:
-        pre_save.disconnect(dispatch_uid="hold-first-comment-save", sender=Comment)
-    return responses
+    return race(Comment, first, second, requests)
 
 
 def test_a_hide_saved_during_an_edit_is_never_undone_by_it(discussion):
