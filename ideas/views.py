@@ -171,7 +171,7 @@ def comment_delete(request, pk):
     comment = deletable(request, Comment.objects.select_related("idea"), pk=pk)
     if request.method == "POST":
         changes.delete(comment, user=request.user)
-        messages.success(request, "Deleted the comment.")
+        messages.success(request, "Deleted the comment. Curators can bring it back from its history.")
         return redirect(comment.idea)
     return render(
         request, "confirm_delete.html", {"object": comment, "cancel_url": comment.get_absolute_url()}

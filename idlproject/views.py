@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
+from library.identity import link_from
 from library.models import TAG_LIST, LogEntry, Reference
+from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
@@ -135,6 +137,7 @@ def search_page(request):
         "search.html",
         {
             "search_query": text.strip(),
+            "named": reference_named_by(text) if doc_type in (None, "reference") else None,
             "doc_type": doc_type,
             "doc_types": search.doc_types(),
             "hits": hits,
@@ -145,6 +148,15 @@ def search_page(request):
             "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
+
+
+def reference_named_by(text):
+    """The reference a pasted link, arXiv id or DOI stands for, when the library has it: the
+    index holds words, and "1706.03762" or a link is not a phrase anyone wrote."""
+    link = link_from(text.strip())
+    if " " in link or not link.lower().startswith(("http://", "https://")):
+        return None
+    return find_reference(link, "")
 
 
 @requires_csrf_token

@@ -1,7 +1,7 @@
-"""Reading activity as a calendar heatmap: log entries per day over the last year."""
+"""Reading activity as a calendar heatmap: log entries per day over the last year, or any past year."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count
@@ -20,17 +20,34 @@ def cache_key(reader_id, today):
     return f"activity:{reader_id or 'all'}:{today:%Y-%m-%d}"
 
 
-def _daily_counts(reader, start, today):
-    entries = LogEntry.objects.filter(read_on__gte=start, read_on__lte=today)
-    if reader is not None:
-        entries = entries.filter(reader=reader)
-    return dict(entries.order_by().values_list("read_on").annotate(n=Count("id")))
+def year_cache_key(reader_id, year):
+    return f"activity:{reader_id or 'all'}:year:{year}"
 
 
-def heatmap_cache_keys(reader_ids):
-    """The cached counts a reading by these readers shows in: theirs and the team's (today's)."""
+def _entries(reader):
+    entries = LogEntry.objects.order_by()
+    return entries if reader is None else entries.filter(reader=reader)
+
+
+def _daily_counts(reader, start, end):
+    entries = _entries(reader).filter(read_on__gte=start, read_on__lte=end)
+    return dict(entries.values_list("read_on").annotate(n=Count("id")))
+
+
+def _last_year(reader, start, today):
+    """The last year's counts and, for the links to past years, every year with a reading."""
+    years = sorted({day.year for day in _entries(reader).dates("read_on", "year")}, reverse=True)
+    return {"counts": _daily_counts(reader, start, today), "years": years}
+
+
+def heatmap_cache_keys(reader_ids, years=()):
+    """The cached counts a reading by these readers on days of these years shows in: theirs and
+    the team's, the last year's (as of today) and those years'."""
     today = timezone.localdate()
-    return [cache_key(None, today), *(cache_key(reader_id, today) for reader_id in reader_ids)]
+    readers = [None, *reader_ids]
+    return [cache_key(reader_id, today) for reader_id in readers] + [
+        year_cache_key(reader_id, year) for reader_id in readers for year in years
+    ]
 
 
 @dataclass
@@ -49,32 +66,54 @@ class Day:
         )
 
 
-def activity_calendar(reader=None, today=None):
-    """Weeks × weekdays cells for an SVG heatmap, with the month labels and the total."""
+def activity_calendar(reader=None, today=None, year=None):
+    """Weeks × weekdays cells for an SVG heatmap, with the month labels and the total.
+
+    The last year up to today, or with `year` that calendar year; `years` lists every year with
+    a reading, for links to them.
+    """
     today = today or timezone.localdate()
-    # Start on the Sunday WEEKS-1 weeks back, so columns are whole weeks and today is in the last.
-    start = today - timedelta(days=(today.weekday() + 1) % 7 + 7 * (WEEKS - 1))
-    counts = cache.get_or_set(
-        cache_key(reader.pk if reader else None, today),
-        lambda: _daily_counts(reader, start, today),
+    reader_id = reader.pk if reader else None
+    # The last year's counts come with the list of years: one cached value on every dashboard.
+    recent = cache.get_or_set(
+        cache_key(reader_id, today),
+        lambda: _last_year(reader, _first_sunday(today, WEEKS), today),
         CACHE_SECONDS,
     )
+    if year is None or year not in recent["years"]:
+        year, end, counts = None, today, recent["counts"]
+        start = _first_sunday(today, WEEKS)
+    else:
+        end = date(year, 12, 31)
+        start = _first_sunday(end, (end - date(year, 1, 1)).days // 7 + 1)
+        counts = cache.get_or_set(
+            year_cache_key(reader_id, year),
+            lambda: _daily_counts(reader, date(year, 1, 1), end),
+            CACHE_SECONDS,
+        )
     busiest = max(counts.values(), default=0)
     days, months = [], []
-    for offset in range((today - start).days + 1):
-        date = start + timedelta(days=offset)
+    for offset in range((end - start).days + 1):
+        day = start + timedelta(days=offset)
         week, weekday = divmod(offset, 7)
-        count = counts.get(date, 0)
+        count = counts.get(day, 0)
         level = 0 if not count else max(1, round(LEVELS * count / busiest))
-        days.append(Day(date, count, level, week * CELL, weekday * CELL))
-        if date.day == 1:
-            months.append({"x": week * CELL, "label": date.strftime("%b")})
+        days.append(Day(day, count, level, week * CELL, weekday * CELL))
+        if day.day == 1:
+            months.append({"x": week * CELL, "label": day.strftime("%b")})
     return {
         "days": days,
         # Joined here rather than in a template loop: 371 cells on every dashboard view.
         "cells": mark_safe("".join(day.svg for day in days)),
         "months": months,
         "total": sum(counts.values()),
-        "width": WEEKS * CELL + 30,
+        "year": year,
+        "years": recent["years"],
+        "width": ((end - start).days // 7 + 1) * CELL + 30,
         "height": 7 * CELL + 18,
     }
+
+
+def _first_sunday(end, weeks):
+    """The Sunday `weeks`-1 weeks before the week of `end`: columns are whole weeks, `end` in the last."""
+    return end - timedelta(days=(end.weekday() + 1) % 7 + 7 * (weeks - 1))

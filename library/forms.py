@@ -4,8 +4,24 @@ from taggit.forms import TagWidget
 
 from wiki.forms import VersionedModelForm
 
+from .identity import link_from
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
+
+LINK_HELP = (
+    "A link, an arXiv id (1706.03762) or a DOI (10.1038/nature14539); or a path such as ./projects/fnn."
+)
+
+
+class LinkField(forms.CharField):
+    """A link as pasted: arXiv ids, DOIs and links without https:// become the link they name."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"data-check-url": ""}))
+        super().__init__(**{"label": "URL", "help_text": LINK_HELP, "required": False, **kwargs})
+
+    def to_python(self, value):
+        return link_from(super().to_python(value))
 
 
 class ReferenceForm(VersionedModelForm):
@@ -16,10 +32,17 @@ class ReferenceForm(VersionedModelForm):
             "published": forms.DateInput(attrs={"type": "date"}),
             "authors": forms.Textarea(attrs={"rows": 2}),
             "summary": forms.Textarea(attrs={"rows": 8, "data-markdown": ""}),
-            "url": forms.TextInput(attrs={"data-check-url": ""}),
             "tags": TagWidget(attrs={"data-tags": ""}),
         }
+        field_classes = {"url": LinkField}
         help_texts = {"tags": "Comma-separated, e.g. interpretability, sparse autoencoders."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["url"].help_text = LINK_HELP
+        if not self.instance.pk:
+            # A link the library already has is enough: saving goes to that reference (see clean).
+            self.fields["title"].required = False
 
     def save(self, commit=True):
         if "title" in self.changed_data:
@@ -36,6 +59,11 @@ class ReferenceForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if not self.instance.pk and not cleaned.get("title") and "title" not in self.errors:
+            if cleaned.get("url") and (known := find_reference(cleaned["url"], "")):
+                cleaned["title"] = known.title  # the view takes the member to it
+            else:
+                self.add_error("title", "Give it a title: the library does not have this link yet.")
         # Adding a duplicate redirects to the original (see the view); editing one into a
         # duplicate is refused here, since that is a merge, which curators do.
         if self.instance.pk and not self.errors and (other := self.duplicate()):
@@ -59,13 +87,7 @@ class LogEntryForm(VersionedModelForm):
     title = forms.CharField(
         max_length=500, required=False, help_text="Matched to the library by link, then by title."
     )
-    url = forms.CharField(
-        label="URL",
-        max_length=1000,
-        required=False,
-        validators=[validate_reference_url],
-        widget=forms.TextInput(attrs={"data-check-url": ""}),
-    )
+    url = LinkField(max_length=1000, validators=[validate_reference_url])
     kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.PAPER)
 
     class Meta:
@@ -103,10 +125,14 @@ class LogEntryForm(VersionedModelForm):
         title = cleaned.get("title", "").strip()
         reference = self.instance.reference if self.instance.pk else cleaned.get("reference")
         if reference is None:
-            if not title:
-                self.add_error("title", "Name what you read: a title (and a link if it has one).")
+            url = cleaned.get("url", "")
+            if not title and not (url and (reference := find_reference(url, ""))):
+                message = "Name what you read: a title (and a link if it has one)."
+                if url:
+                    message = "The library does not have this link yet: give it a title too."
+                self.add_error("title", message)
                 return cleaned
-            reference = find_reference(cleaned.get("url", ""), title)
+            reference = reference or find_reference(url, title)
         self.logged_title = title if reference is None or title != reference.title else ""
         if reference is not None and cleaned.get("read_on"):
             twins = LogEntry.objects.filter(

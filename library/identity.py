@@ -25,6 +25,28 @@ def arxiv_id(url):
     return found
 
 
+# What a member may paste instead of a link: an arXiv id (with or without "arXiv:", any version),
+# a DOI (bare, "doi:…" or a doi.org link) or a link without its scheme ("arxiv.org/abs/…").
+PASTED_ARXIV_RE = re.compile(
+    r"(?:arxiv:\s*)?(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z.-]*/\d{7}(?:v\d+)?)", re.I
+)
+PASTED_DOI_RE = re.compile(r"(?:doi:\s*)?(?P<doi>10\.\d{4,9}/\S+)", re.I)
+SCHEMELESS_RE = re.compile(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?::\d+)?(?:[/?#]\S*)?", re.I)
+
+
+def link_from(text):
+    """The link a pasted identifier stands for: arXiv ids and DOIs become their canonical
+    https links, a host without a scheme gets https://; anything else is returned as it is."""
+    text = (text or "").strip()
+    if match := PASTED_ARXIV_RE.fullmatch(text):
+        return f"https://arxiv.org/abs/{match['id']}"
+    if match := PASTED_DOI_RE.fullmatch(text):
+        return f"https://doi.org/{match['doi']}"
+    if SCHEMELESS_RE.fullmatch(text):
+        return f"https://{text}"
+    return text
+
+
 def normalize_url(url):
     """A canonical form for comparing urls: no scheme, www, fragment, tracking or trailing slash."""
     url = (url or "").strip()

@@ -1,4 +1,5 @@
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from wiki.rendering import render_markdown
@@ -234,6 +236,13 @@ class LogEntry(models.Model):
 
     def get_absolute_url(self):
         return f"{self.reference.get_absolute_url()}#log-{self.pk}"
+
+    def clean(self):
+        super().clean()
+        # A slip of the year would sit on top of every list for years. A day of grace for
+        # members whose day starts before the server's.
+        if self.read_on and self.read_on > timezone.localdate() + timedelta(days=1):
+            raise ValidationError({"read_on": "That day has not come yet: log what you have read."})
 
     def prepare(self):
         """Derive the stored fields; bulk imports call it since bulk_create skips save()."""

@@ -55,7 +55,12 @@ def merge_references(survivor, duplicates, *, user=None):
             for entry in duplicate.log_entries.select_related("reference", "reader"):
                 _move_log_entry(entry, survivor, duplicate, user)
             # Deleted before the survivor saves, so a url it inherits no longer clashes.
-            changes.delete(duplicate, user=user, note=f"Merged into “{survivor.title}” (#{survivor.pk})")
+            changes.delete(
+                duplicate,
+                user=user,
+                note=f"Merged into “{survivor.title}” (#{survivor.pk})",
+                merged_into=survivor,
+            )
         survivor.save()
     return survivor
 

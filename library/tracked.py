@@ -83,7 +83,9 @@ class LogEntryTracked(tracking.Tracked):
         }
 
     def cache_keys(self, entries):
-        return heatmap_cache_keys({entry.reader_id for entry in entries})
+        # read_on may still be the text a form or a test set (a date once read back).
+        years = {int(str(entry.read_on)[:4]) for entry in entries if entry.read_on}
+        return heatmap_cache_keys({entry.reader_id for entry in entries}, years)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,14 +1,15 @@
 import hashlib
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db.models import ProtectedError
-from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from wiki import changes, search
+from wiki import changes, history, search
 from wiki.access import public_read
 from wiki.editing import deletable, edit_page, editable
 from wiki.paging import paginate_by_ids
@@ -16,6 +17,7 @@ from wiki.paging import paginate_by_ids
 from .bibtex import library_version, to_bibtex
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
+from .identity import link_from
 from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
 
@@ -58,9 +60,12 @@ READINGS_SHOWN = 20
 
 @public_read
 def reference_detail(request, pk):
-    reference = get_object_or_404(
-        Reference.objects.select_related("added_by").prefetch_related("tags"), pk=pk
-    )
+    reference = Reference.objects.select_related("added_by").prefetch_related("tags").filter(pk=pk).first()
+    if reference is None:
+        # Bookmarks, exported READMEs and feeds keep the address of a reference merged away.
+        if survivor := history.successor(Reference, pk):
+            return redirect("library:detail", survivor, permanent=True)
+        raise Http404("No such reference.")
     # The latest readings; a paper read by half the team for years links to the rest in the log.
     entries = list(
         reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
@@ -85,7 +90,7 @@ def reference_lookup(request):
     """Search-as-you-type for reference pickers: up to 10 titles matching every word typed."""
     if url := request.GET.get("url", "").strip():
         # "Is this link already in the library?", asked while a form is being filled in.
-        match = find_reference(url, "")
+        match = find_reference(link_from(url), "")
         matches = [match] if match else []
     else:
         query = request.GET.get("q", "").strip()
@@ -157,10 +162,16 @@ def reference_delete(request, pk):
 def log_list(request):
     filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.all())
     rows = LogEntry.objects.with_list_data()
+    page = paginate_by_ids(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)
+    dates = filterset.form.cleaned_data
+    after, before = dates.get("after"), dates.get("before")
+    swapped = None
+    if after and before and after > before:  # an empty page would say nothing was logged
+        swapped = {**request.GET.dict(), "after": before.isoformat(), "before": after.isoformat()}
     return render(
         request,
         "library/log_list.html",
-        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)},
+        {"filter": filterset, "page": page, "swapped_range": swapped and urlencode(swapped)},
     )
 
 
@@ -204,5 +215,5 @@ def log_edit(request, pk):
 def log_delete(request, pk):
     entry = deletable(request, LogEntry.objects.select_related("reference", "reader"), pk=pk)
     changes.delete(entry, user=request.user)
-    messages.success(request, "Deleted the log entry.")
+    messages.success(request, "Deleted the log entry. Curators can bring it back from its history.")
     return redirect("library:log")

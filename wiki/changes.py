@@ -106,12 +106,16 @@ def change(obj, user, action=None, *, note="", version=None, latest=False):
 
 
 @transaction.atomic
-def delete(obj, *, user, note=""):
-    """Delete obj, keeping its last state (and what goes with it) so a curator can bring it back."""
+def delete(obj, *, user, note="", merged_into=None):
+    """Delete obj, keeping its last state (and what goes with it) so a curator can bring it back.
+
+    `merged_into`: the object that now stands for it, which its old address leads to.
+    """
     tracked = tracked_for(obj)
-    history.revision_of(
-        obj, user=user, action=Action.DELETED, note=note, data=tracked.deletion_snapshot(obj)
-    ).save()
+    data = tracked.deletion_snapshot(obj)
+    if merged_into is not None:
+        data[history.MERGED_INTO] = merged_into.pk
+    history.revision_of(obj, user=user, action=Action.DELETED, note=note, data=data).save()
     obj.delete()  # its document and what a cascade takes go with it (wiki/upkeep.py)
 
 

@@ -57,6 +57,30 @@ def revisions_of(model, object_id):
     )
 
 
+MERGED_INTO = "merged_into"  # a deletion's data: the pk of what the object was merged into
+
+
+def successor(model, pk, hops=20):
+    """The pk of the saved object a deleted one was merged into, following later merges; else None.
+
+    Merges recorded before the key was kept are read from their note, “… (#12)”.
+    """
+    found = None
+    for _ in range(hops):
+        if found is not None and model.objects.filter(pk=found).exists():
+            return found
+        last = revisions_of(model, pk).last()
+        if last is None or last.action != Revision.Action.DELETED:
+            return None
+        target = last.data.get(MERGED_INTO)
+        if target is None and (match := re.fullmatch(r"Merged into .*\(#(\d+)\)", last.note)):
+            target = int(match[1])
+        if target is None:
+            return None
+        found = pk = target
+    return None
+
+
 def version_of(obj):
     """What a form remembers of the object it was opened on (see Tracked.version)."""
     return tracked_for(obj).version(obj)

@@ -101,7 +101,8 @@
     const check = debounce(async () => {
       const url = input.value.trim();
       note.replaceChildren();
-      if (!/^(https?:\/\/\S+|\.{1,2}\/\S+)$/i.test(url)) return;
+      // Links, links without https://, arXiv ids and DOIs: the server reads them all.
+      if (url.length < 6 || /\s/.test(url)) return;
       const data = await getJSON(`/library/lookup/?url=${encodeURIComponent(url)}`);
       const match = data && data.results[0];
       if (!match) return;

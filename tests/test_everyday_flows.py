@@ -1,0 +1,235 @@
+"""The everyday flows a new member tried: pasting links and identifiers, history, merges, dates."""
+
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from library.activity import year_cache_key
+from library.identity import link_from
+from library.models import LogEntry, Reference
+from library.services import merge_references
+from wiki import changes, history
+
+pytestmark = pytest.mark.django_db
+
+ATTENTION = "https://arxiv.org/abs/1706.03762"
+
+
+@pytest.fixture
+def attention(make_reference):
+    return make_reference(title="Attention Is All You Need", url=ATTENTION)
+
+
+# Links and identifiers as members paste them
+
+
+@pytest.mark.parametrize(
+    ("pasted", "link"),
+    [
+        ("1706.03762", ATTENTION),
+        ("arXiv:1706.03762", ATTENTION),
+        ("  arxiv:1706.03762v7 ", "https://arxiv.org/abs/1706.03762v7"),
+        ("arxiv.org/abs/1706.03762", ATTENTION),
+        ("hep-th/9901001", "https://arxiv.org/abs/hep-th/9901001"),
+        ("10.1038/nature14539", "https://doi.org/10.1038/nature14539"),
+        ("doi:10.1038/nature14539", "https://doi.org/10.1038/nature14539"),
+        ("github.com/karpathy/nanoGPT", "https://github.com/karpathy/nanoGPT"),
+        # Already links, paths and plain words stay as they are.
+        ("https://arxiv.org/pdf/1706.03762", "https://arxiv.org/pdf/1706.03762"),
+        ("./projects/fnn", "./projects/fnn"),
+        ("Attention Is All You Need", "Attention Is All You Need"),
+        ("", ""),
+    ],
+)
+def test_pasted_identifiers_become_links(pasted, link):
+    assert link_from(pasted) == link
+
+
+@pytest.mark.parametrize("pasted", ["1706.03762", "arXiv:1706.03762", "arxiv.org/abs/1706.03762v7"])
+def test_a_pasted_arxiv_id_is_recognised_everywhere(member_client, attention, pasted):
+    # The live hint while typing.
+    found = member_client.get(reverse("library:lookup"), {"url": pasted}).json()["results"]
+    assert [match["id"] for match in found] == [attention.pk]
+    # Adding it takes the member to the reference the library has.
+    response = member_client.post(reverse("library:add"), {"kind": "paper", "url": pasted})
+    assert response.status_code == 302 and response["Location"] == attention.get_absolute_url()
+    assert Reference.objects.count() == 1
+    # Search finds it by its number.
+    page = member_client.get(reverse("search"), {"q": pasted}).content.decode()
+    assert f'In the library: <a href="{attention.get_absolute_url()}">' in page
+    assert "Nothing matches" not in page
+
+
+def test_a_new_reference_from_a_pasted_id_keeps_its_link(member_client):
+    response = member_client.post(
+        reverse("library:add"), {"kind": "paper", "title": "Deep learning", "url": "doi:10.1038/nature14539"}
+    )
+    reference = Reference.objects.get()
+    assert response.status_code == 302 and reference.url == "https://doi.org/10.1038/nature14539"
+
+
+def test_adding_a_link_the_library_lacks_asks_for_a_title(member_client):
+    response = member_client.post(reverse("library:add"), {"kind": "paper", "url": "https://example.org/new"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "Give it a title: the library does not have this link yet."
+    ]
+    assert 'value="https://example.org/new"' in response.content.decode(), "what was typed is kept"
+    assert not Reference.objects.exists()
+
+
+def test_logging_a_known_link_alone_joins_its_reference(member_client, member, attention):
+    today = timezone.localdate().isoformat()
+    response = member_client.post(
+        reverse("library:log_add"), {"url": "arxiv.org/abs/1706.03762", "kind": "paper", "read_on": today}
+    )
+    assert response.status_code == 302
+    entry = LogEntry.objects.get()
+    assert (entry.reference, entry.reader, entry.logged_title) == (attention, member, "")
+    assert Reference.objects.count() == 1
+
+
+def test_logging_an_unknown_link_alone_asks_for_its_title(member_client):
+    today = timezone.localdate().isoformat()
+    response = member_client.post(
+        reverse("library:log_add"), {"url": "https://example.org/x", "kind": "paper", "read_on": today}
+    )
+    assert response.status_code == 200
+    assert "give it a title too" in response.context["form"].errors["title"][0]
+    assert not LogEntry.objects.exists()
+
+
+# History
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.depth, self.nested, self.forms, self.radios = 0, False, [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.nested |= self.depth > 0
+            self.depth += 1
+            self.forms.append(attrs)
+        elif tag == "input" and attrs.get("type") == "radio":
+            self.radios.append(attrs)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.depth -= 1
+
+
+def test_history_list_restore_forms_are_not_nested_in_the_compare_form(member_client, attention, member):
+    for title in ("Attention", "Attention Is All You Need (v2)"):
+        with changes.change(attention, member):
+            attention.title = title
+            attention.save()
+    page = member_client.get(reverse("wiki:history", args=["reference", attention.pk])).content.decode()
+    forms = _Forms()
+    forms.feed(page)
+    assert not forms.nested, "a browser drops a nested form's tag, and its button submits the outer form"
+    restores = [f for f in forms.forms if f.get("method") == "post" and "/restore/" in f.get("action", "")]
+    assert len(restores) == 2, "every revision but the newest can be restored"
+    assert forms.radios and all(radio.get("form") == "compare" for radio in forms.radios)
+
+
+# Merges, deletions, dates
+
+
+def test_a_merged_away_reference_redirects_permanently_to_where_it_went(
+    member_client, curator, make_reference, attention
+):
+    duplicate = make_reference(
+        title="Attention is all you need (pdf)", url="https://example.org/attention.pdf"
+    )
+    again = make_reference(title="Transformers", url="https://example.org/transformers")
+    old_address = reverse("library:detail", args=[duplicate.pk])
+    duplicate_pk, again_address = duplicate.pk, again.get_absolute_url()
+    merge_references(again, [again, duplicate], user=curator)
+    response = member_client.get(old_address)
+    assert response.status_code == 301 and response["Location"] == again_address
+    # Merged again later: the old address follows to the last one.
+    merge_references(attention, [attention, again], user=curator)
+    assert member_client.get(old_address)["Location"] == attention.get_absolute_url()
+    # Deleted without a merge, or never there: not found.
+    lonely = make_reference(title="Nobody read it")
+    lonely_address = lonely.get_absolute_url()
+    changes.delete(lonely, user=curator)
+    assert member_client.get(lonely_address).status_code == 404
+    assert member_client.get(reverse("library:detail", args=[999_999])).status_code == 404
+    # Brought back by a curator, it is itself again.
+    deletion = history.revisions_of(Reference, duplicate_pk).last()
+    changes.restore(deletion, user=curator)
+    assert member_client.get(old_address).status_code == 200
+
+
+def test_delete_confirmation_says_a_curator_can_bring_it_back(curator_client, make_reference):
+    reference = make_reference()
+    page = curator_client.get(reverse("library:delete", args=[reference.pk])).content.decode()
+    assert "cannot be undone" not in page and "curators can bring it back" in page
+
+
+def test_a_reading_cannot_be_dated_in_the_future(member_client, attention):
+    url = reverse("library:log_add") + f"?reference={attention.pk}"
+    later = timezone.localdate() + timedelta(days=2)
+    response = member_client.post(url, {"reference": attention.pk, "read_on": later.isoformat()})
+    assert response.status_code == 200
+    assert response.context["form"].errors["read_on"] == [
+        "That day has not come yet: log what you have read."
+    ]
+    assert not LogEntry.objects.exists()
+    today = timezone.localdate().isoformat()
+    assert member_client.post(url, {"reference": attention.pk, "read_on": today}).status_code == 302
+
+
+def test_a_reversed_date_range_is_pointed_out_with_the_swap(member_client, member, make_entry):
+    make_entry(member, read_on="2026-06-01")
+    response = member_client.get(reverse("library:log"), {"after": "2026-12-31", "before": "2026-01-01"})
+    page = response.content.decode()
+    assert "“From” is later than “To”" in page and "Nothing logged here yet" not in page
+    swapped = member_client.get(reverse("library:log") + "?" + response.context["swapped_range"])
+    assert [entry.read_on for entry in swapped.context["page"]] == [date(2026, 6, 1)]
+
+
+# The member page and the heatmap
+
+
+def test_member_page_renders_comments_as_markdown(member_client, member, make_idea, make_comment):
+    make_comment(make_idea("AlexNet"), member, body="**AlexNet conv2** and $x^2$")
+    page = member_client.get(reverse("member", args=[member.username])).content.decode()
+    assert "<strong>AlexNet conv2</strong>" in page and "<math" in page
+    assert "**AlexNet" not in page
+
+
+def test_the_heatmap_shows_past_years(member_client, member, make_entry):
+    this_year = timezone.localdate().year
+    old_year = this_year - 2
+    for day in (1, 2, 3):
+        make_entry(member, read_on=date(old_year, 3, day))
+    page = member_client.get(reverse("member", args=[member.username])).content.decode()
+    assert "0 readings in the last year" in page
+    assert f'href="?year={old_year}#activity"' in page
+
+    page = member_client.get(reverse("member", args=[member.username]), {"year": old_year}).content.decode()
+    assert f"3 readings in {old_year}" in page and "Last 12 months</a>" in page
+    # A year with no readings, or no year at all, shows the last twelve months.
+    for year in (str(old_year + 1), "-1", "99999", "abc"):
+        page = member_client.get(reverse("member", args=[member.username]), {"year": year}).content.decode()
+        assert "in the last year" in page, year
+
+
+def test_a_reading_in_a_past_year_drops_that_years_cached_counts(member_client, member, make_entry):
+    old_year = timezone.localdate().year - 2
+    make_entry(member, read_on=date(old_year, 3, 1))
+    url = reverse("member", args=[member.username])
+    assert f"1 reading in {old_year}" in member_client.get(url, {"year": old_year}).content.decode()
+    assert cache.get(year_cache_key(member.pk, old_year)) is not None
+    make_entry(member, read_on=date(old_year, 3, 2))
+    assert cache.get(year_cache_key(member.pk, old_year)) is None
+    assert f"2 readings in {old_year}" in member_client.get(url, {"year": old_year}).content.decode()
