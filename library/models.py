@@ -177,6 +177,16 @@ class Reference(models.Model):
     def is_external(self):
         return self.url.lower().startswith(("http://", "https://"))
 
+    @property
+    def href(self):
+        """The link to put in an href: the url, unless it is one the validator now refuses
+        (a row saved before `//host` was caught would lead off the site)."""
+        try:
+            validate_reference_url(self.url)
+        except ValidationError:
+            return ""
+        return self.url
+
 
 class LogEntryQuerySet(models.QuerySet):
     def with_list_data(self):

@@ -253,6 +253,18 @@ def test_an_imported_protocol_relative_link_is_an_import_error():
     assert not Reference.objects.exists()
 
 
+def test_a_protocol_relative_link_saved_before_the_fix_is_shown_but_not_linked(member_client, member):
+    reference = Reference.objects.create(title="Old evil", url="https://example.org/placeholder")
+    Reference.objects.filter(pk=reference.pk).update(url="//evil.example/x")
+    LogEntry.objects.create(reader=member, reference=reference, read_on="2024-09-25")
+    idea = Idea.objects.create(title="Cites it", proposer=member)
+    IdeaReference.objects.create(idea=idea, reference=reference)
+    for url in [reference.get_absolute_url(), reverse("library:log"), idea.get_absolute_url()]:
+        page = member_client.get(url).content.decode()
+        assert 'href="//evil.example' not in page, url
+    assert "//evil.example/x" in member_client.get(reference.get_absolute_url()).content.decode()
+
+
 # BibTeX
 
 
