@@ -2,6 +2,7 @@ from django import forms
 from taggit.forms import TagWidget
 
 from wiki.forms import VersionedModelForm
+from wiki.text import clean_text, is_blank
 
 from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
 from .services import parse_reference_lines
@@ -60,3 +61,10 @@ class CommentForm(VersionedModelForm):
         labels = {"body": "Comment"}
         widgets = {"body": forms.Textarea(attrs={"rows": 4, "data-markdown": ""})}
         error_messages = {"body": {"required": "Write something before posting."}}
+
+    def clean_body(self):
+        # Only zero-width spaces, bidi controls or tag characters would post an empty-looking comment.
+        body = clean_text(self.cleaned_data["body"])
+        if is_blank(body):
+            raise forms.ValidationError("Write something before posting.", code="required")
+        return body

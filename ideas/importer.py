@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import Max
 
 from library.identity import normalize_title
-from library.importer import ImportReport, check_link
+from library.importer import ImportReport, check_lengths, check_link
+from library.models import Reference
 from wiki import changes
 
 from .formats import parse
-from .models import Area, Idea, Status
+from .models import Area, Idea, IdeaReference, Status
 from .services import ReferenceSpec, link_references, record_status
 
 
@@ -38,8 +39,14 @@ def import_ideas(text, filename, *, proposer=None, dry_run=False):
     """Import an ideas file's text; raises ImportFormatError (and changes nothing) on a bad line."""
     items = parse(text, filename)
     for item in items:
-        for _text, url in item.links:
+        check_lengths(
+            filename, item.line, Idea, {"title": item.title, "label": item.label, "body": item.body}
+        )
+        check_lengths(filename, item.line, Area, {"name": item.area})
+        for text, url in item.links:
             check_link(filename, item.line, url)
+            check_lengths(filename, item.line, IdeaReference, {"note": text})
+            check_lengths(filename, item.line, Reference, {"url": url})
     report = IdeasReport(dry_run=dry_run)
     with transaction.atomic():
         known = {}

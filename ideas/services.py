@@ -10,6 +10,9 @@ from library.services import find_reference, resolve_link
 
 from .models import IdeaReference, StatusChange
 
+NOTE_LIMIT = IdeaReference._meta.get_field("note").max_length
+URL_LIMIT = Reference._meta.get_field("url").max_length
+
 URL_RE = re.compile(r"^(https?://\S+|\.{1,2}/\S+)$", re.IGNORECASE)
 ID_RE = re.compile(r"^#(\d+)\b")
 KIND_BY_HOST = [
@@ -46,12 +49,20 @@ def parse_reference_lines(text):
         target, _, note = (part.strip() for part in line.partition("|"))
         if not target:
             continue
+        if len(note) > NOTE_LIMIT:
+            errors.append(f"Line {number}: the note has {len(note):,} characters; at most {NOTE_LIMIT:,}.")
+            continue
         if match := ID_RE.match(target):
             reference = Reference.objects.filter(pk=int(match.group(1))).first()
             if reference is None:
                 errors.append(f"Line {number}: there is no reference #{match.group(1)} in the library.")
             specs.append(ReferenceSpec(reference, "", note))
         elif URL_RE.match(target):
+            if len(target) > URL_LIMIT:
+                errors.append(
+                    f"Line {number}: the link has {len(target):,} characters; at most {URL_LIMIT:,}."
+                )
+                continue
             specs.append(ReferenceSpec(find_reference(target, ""), target, note))
         elif reference := find_reference("", target):
             specs.append(ReferenceSpec(reference, "", note))
@@ -84,7 +95,8 @@ def link_references(idea, specs, user):
             links_added += 1
         elif spec.note and spec.note not in link.note:
             # The same reference linked twice: keep both texts.
-            link.note = f"{link.note}; {spec.note}" if link.note else spec.note
+            note = f"{link.note}; {spec.note}" if link.note else spec.note
+            link.note = note if len(note) <= NOTE_LIMIT else note[: NOTE_LIMIT - 1] + "…"
             link.save(update_fields=["note"])
     return links_added, references_created
 

@@ -181,6 +181,8 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "idl-wiki@localhost")
 
 TAGGIT_CASE_INSENSITIVE = True
+# Every tag field (forms and admin) parses through here: names cleaned, too long a name a field error.
+TAGGIT_TAGS_FROM_STRING = "library.tags.parse_tags"
 
 # --- Request sizes (idlproject/security.py) ---
 # A form's body (urlencoded) may be this large; a larger one gets the 413 page unread.

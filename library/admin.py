@@ -1,10 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
+from taggit.admin import TagAdmin as TaggitTagAdmin
+from taggit.models import Tag
 
 from wiki.admin import TrackedAdmin
 
 from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
+from .tags import clean_tag_name
 
 
 class LogEntryInline(admin.TabularInline):
@@ -117,3 +121,31 @@ class FeedTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # a token is made by its member's feeds page, with a random key
+
+
+class TagForm(forms.ModelForm):
+    """Taggit's tag form, with the slug optional: left empty (as it is for “🔥”, whose name the
+    admin's script cannot make a slug of), the tag gets one when saved (library/tags.py)."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = "Made from the name when left empty."
+
+    def clean_name(self):
+        name = clean_tag_name(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError("A tag needs a visible name.", code="required")
+        return name
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    form = TagForm

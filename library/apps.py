@@ -6,4 +6,6 @@ class LibraryConfig(AppConfig):
     name = "library"
 
     def ready(self):
-        from . import tracked  # noqa: F401  registers references and log entries with the core
+        from . import tags, tracked  # noqa: F401  tracked registers references and log entries with the core
+
+        tags.connect()  # every new tag gets a slug its page can be reached by

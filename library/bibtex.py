@@ -9,6 +9,7 @@ from bibtexparser import Library
 from bibtexparser.middlewares import LatexEncodingMiddleware, default_unparse_stack
 from bibtexparser.model import Entry, Field
 from django.core.cache import cache
+from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from .identity import arxiv_id
 from .models import Kind
@@ -18,12 +19,37 @@ CONTRIBUTION_MARKS = re.compile(r"[*†‡§¶]+")
 PLAIN_TEXT = re.compile(r"[ !'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
 
 
+# Math as the site renders it (wiki/rendering.py): `$$…$$`, and `$…$` with no space inside its
+# dollars and no digit after the closing one. Kept as it is; any other `$` is text, written `\$`,
+# so a title such as “Math $x^2$ and $\alpha” cannot leave LaTeX in math mode.
+MATH = re.compile(r"((?<!\\)\$\$.+?\$\$|(?<![\\$])\$(?![\s$]).+?(?<![\s\\])\$(?![\d$]))")
+
+
+def _encoder():
+    return UnicodeToLatexEncoder(
+        conversion_rules=[
+            UnicodeToLatexConversionRule(rule_type=RULE_REGEX, rule=[(MATH, r"\1")]),
+            UnicodeToLatexConversionRule(
+                rule_type=RULE_REGEX,
+                rule=[
+                    (re.compile(r"(https?://\S*\.\S*)"), r"\\url{\1}"),
+                    (re.compile(r"(www.\S*\.\S*)"), r"\\url{\1}"),
+                ],
+            ),
+            "defaults",
+        ]
+    )
+
+
 class FastLatexEncoding(LatexEncodingMiddleware):
     """pylatexenc's encoding, skipped for the plain ASCII most titles and names are.
 
     Encoding character by character in Python costs about half a millisecond an entry; most
     values have nothing to escape, and for them the result would be the value itself.
     """
+
+    def __init__(self, **kwargs):
+        super().__init__(encoder=_encoder(), **kwargs)
 
     def _transform_python_value_string(self, python_string):
         if PLAIN_TEXT.fullmatch(python_string) and "www." not in python_string and "://" not in python_string:
@@ -95,7 +121,7 @@ def to_bibtex(references):
             extra.append(Field("url", reference.url))
         raw_fields[key] = extra
     # Escape the prose fields, then add ids and urls, which must stay exactly as they are.
-    library = FastLatexEncoding(keep_math=True, allow_inplace_modification=True).transform(library)
+    library = FastLatexEncoding(allow_inplace_modification=True).transform(library)
     for entry in library.entries:
         for field in raw_fields[entry.key]:
             entry.set_field(field)

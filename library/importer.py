@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 
@@ -198,6 +198,7 @@ class LibraryImporter:
         """The library's reference for each record, matched or created (in bulk)."""
         for record in records:
             check_link(filename, record["line"], record["url"])
+            check_lengths(filename, record["line"], Reference, record)
         identities = {identity_key(r["url"]) for r in records} - {""}
         title_keys = {normalize_title(r["title"]) for r in records} - {""}
         known = list(
@@ -288,6 +289,21 @@ def check_link(filename, line, url):
             raise ImportFormatError(
                 filename, line, f"the link “{_short(url)}” is neither an http(s) link nor a relative path"
             ) from None
+
+
+def check_lengths(filename, line, model, values):
+    """A value longer than its field is an import error on either database (PostgreSQL would
+    refuse it mid-import, SQLite would store it)."""
+    for name, value in values.items():
+        try:
+            limit = model._meta.get_field(name).max_length
+        except FieldDoesNotExist:  # not a field of the model (line, from_log)
+            continue
+        if limit and isinstance(value, str) and len(value) > limit:
+            label = model._meta.get_field(name).verbose_name
+            raise ImportFormatError(
+                filename, line, f"the {label} has {len(value):,} characters; at most {limit:,} fit"
+            )
 
 
 def numbered_text(text):

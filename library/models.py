@@ -1,3 +1,4 @@
+import re
 import secrets
 from datetime import timedelta
 
@@ -37,9 +38,15 @@ KIND_ICONS = {
 
 
 def validate_reference_url(value):
-    """http(s) links, or repo-relative paths such as ./projects/fnn; nothing else."""
-    lowered = value.strip().lower()
-    if lowered.startswith(("http://", "https://", "./", "../", "/")):
+    """http(s) links, or repo-relative paths such as ./projects/fnn; nothing else.
+
+    Read as a browser reads an href: tabs and newlines dropped, a backslash taken for a slash,
+    so `//host/x` and `/\\host/x` (links to another site) are not mistaken for paths.
+    """
+    lowered = re.sub(r"[\t\n\r]", "", value.strip()).replace("\\", "/").lower()
+    if lowered.startswith(("http://", "https://", "./", "../")):
+        return
+    if lowered.startswith("/") and not lowered.startswith("//"):
         return
     raise ValidationError(
         "Enter an http(s) link or a relative path such as ./projects/fnn.", code="invalid_url"
@@ -171,6 +178,16 @@ class Reference(models.Model):
     @property
     def is_external(self):
         return self.url.lower().startswith(("http://", "https://"))
+
+    @property
+    def href(self):
+        """The link to put in an href: the url, unless it is one the validator now refuses
+        (a row saved before `//host` was caught would lead off the site)."""
+        try:
+            validate_reference_url(self.url)
+        except ValidationError:
+            return ""
+        return self.url
 
 
 class LogEntryQuerySet(models.QuerySet):

@@ -13,6 +13,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from wiki.text import is_blank
+
 from .errors import ImportFormatError
 from .lines import numbered_lines
 
@@ -56,7 +58,7 @@ def parse(text, filename="<papers>"):
     last_field = None
     for number, line in numbered_lines(text):
         stripped = line.rstrip()
-        if stripped.startswith("### "):
+        if stripped.startswith("### ") or stripped == "###":  # "### " without a title too
             if current:
                 yield _finish(current, filename)
             current = PaperItem(line=number, title=stripped[4:].strip())
@@ -117,7 +119,7 @@ def parse_published(value, filename="<papers>", number=0):
 
 
 def _finish(item, filename):
-    if not item.title:
+    if is_blank(item.title):
         raise ImportFormatError(filename, item.line, "a paper heading without a title")
     item.summary = item.summary.strip()
     return item
