@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from library.filters import filter_tag
+from library.filters import TagFilter
 from wiki import search
 
 from .models import Idea, Status
@@ -10,7 +10,7 @@ from .models import Idea, Status
 class IdeaFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    tag = django_filters.CharFilter(label="Tag", method=filter_tag)
+    tag = TagFilter()
     mine = django_filters.BooleanFilter(label="Mine only", method="filter_mine", widget=forms.CheckboxInput)
     sort = django_filters.OrderingFilter(
         fields=(("last_activity", "activity"), ("n_comments", "comments"), ("created", "created")),

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 
 from library.models import TEXT_LIMIT, Reference
+from library.tags import SameTagManager
 from wiki.rendering import render_markdown
 
 
@@ -76,7 +77,7 @@ class Idea(models.Model):
     status = models.CharField(max_length=16, choices=Status, default=Status.PROPOSED, db_index=True)
     body = models.TextField(blank=True, max_length=TEXT_LIMIT, help_text="Markdown; $…$ for math.")
     body_html = models.TextField(blank=True, editable=False)
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(blank=True, manager=SameTagManager)
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

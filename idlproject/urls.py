@@ -13,6 +13,7 @@ handler400 = views.bad_request
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("tags/", views.tag_index, name="tags"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("members/<str:username>/", views.member_detail, name="member"),
     path("search/", views.search_page, name="search"),

@@ -67,10 +67,11 @@ def markdown_preview(request):
 @require_safe
 @login_required
 def tag_lookup(request):
-    """Existing tags starting with what is typed, most used first, for tag-field suggestions."""
-    query = request.GET.get("q", "").strip()
-    tags = top_tags(limit=10, prefix=query) if query else []
-    return JsonResponse({"results": [tag.name for tag in tags]})
+    """Existing tags starting with what is typed (the most used when nothing is), most used
+    first, with their number of uses, for tag-field suggestions."""
+    query = request.GET.get("q", "").strip()[:100]
+    tags = top_tags(limit=10 if query else 20, prefix=query)
+    return JsonResponse({"results": [{"name": tag.name, "uses": tag.uses} for tag in tags]})
 
 
 MEMBER_IDEAS = 20
@@ -95,6 +96,16 @@ def member_detail(request, username):
             .order_by("-created")[:10],
         },
     )
+
+
+@public_read
+def tag_index(request):
+    """Every tag in use with its count: the most used first, or A to Z."""
+    by_name = request.GET.get("sort") == "name"
+    tags = tag_counts()
+    if by_name:
+        tags = sorted(tags, key=lambda tag: (tag.name.casefold(), tag.pk))
+    return render(request, "tag_index.html", {"tags": tags, "by_name": by_name})
 
 
 @public_read

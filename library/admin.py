@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.shortcuts import render
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
@@ -8,7 +9,7 @@ from wiki.admin import TrackedAdmin
 
 from .models import FeedToken, LogEntry, Reference
 from .services import merge_references
-from .tags import clean_tag_name
+from .tags import clean_tag_name, merge_tags
 
 
 class LogEntryInline(admin.TabularInline):
@@ -149,3 +150,23 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(TaggitTagAdmin):
     form = TagForm
+    list_display = ["name", "slug", "uses"]
+    # Ours keeps every tagged object's history (taggit's own merge does not, and keeps the old tags).
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_uses=Count("taggit_taggeditem_items"))
+
+    @admin.display(description="Uses", ordering="n_uses")
+    def uses(self, tag):
+        return tag.n_uses
+
+    @admin.action(description="Merge selected tags into the most used of them")
+    def merge(self, request, queryset):
+        tags = sorted(queryset, key=lambda tag: (-tag.n_uses, tag.pk))
+        if len(tags) < 2:
+            self.message_user(request, "Select two tags or more to merge.", messages.WARNING)
+            return
+        changed = merge_tags(tags[0], tags[1:], request.user)
+        names = ", ".join(f"“{tag.name}”" for tag in tags[1:])
+        self.message_user(request, f"Merged {names} into “{tags[0].name}” ({changed} tagged things).")

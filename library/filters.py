@@ -3,12 +3,12 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from wiki import search
 
 from .models import Kind, LogEntry, Reference
-from .tags import tag_uses
+from .tags import find_tag, tag_uses
 
 COMMON_TAG_USES = 1000
 
@@ -16,18 +16,30 @@ COMMON_TAG_USES = 1000
 def filter_tag(queryset, name, value, walk_common_tags=True):
     """Objects with this tag, without a join or DISTINCT over a big list.
 
-    A rare tag is best read from taggit's rows (IN); a tag on a third of the library is best
+    The value is a tag's slug or its name as typed (any case). A rare tag is best read from
+    taggit's rows (IN); a tag on a third of the library is best
     checked row by row while walking a paged list in its order (EXISTS), which stops at the
     page. An export reads every match, so it always takes the IN plan. The tag's id is looked
     up first: a literal lets PostgreSQL estimate how many rows carry it.
     """
-    tag_id = Tag.objects.filter(slug=value).values_list("pk", flat=True).first()
+    tag = find_tag(value)
+    if tag is None:
+        return queryset.none()
     tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(queryset.model), tag_id=tag_id
+        content_type=ContentType.objects.get_for_model(queryset.model), tag_id=tag.pk
     )
-    if walk_common_tags and tag_uses(value) > COMMON_TAG_USES:
+    if walk_common_tags and tag_uses(tag.slug) > COMMON_TAG_USES:
         return queryset.filter(Exists(tagged.filter(object_id=OuterRef("pk"))))
     return queryset.filter(pk__in=tagged.values("object_id"))
+
+
+class TagFilter(django_filters.CharFilter):
+    """A tag by its name as typed (or its slug); the page's script offers the used tags with counts."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("method", filter_tag)
+        widget = forms.TextInput(attrs={"data-tags": "one", "placeholder": "Any tag"})
+        super().__init__(label="Tag", widget=widget, **kwargs)
 
 
 def filter_tag_for_export(queryset, name, value):
@@ -37,7 +49,7 @@ def filter_tag_for_export(queryset, name, value):
 class ReferenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
-    tag = django_filters.CharFilter(label="Tag", method=filter_tag)
+    tag = TagFilter()
     year = django_filters.NumberFilter(field_name="published__year", label="Year")
     added_by = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
@@ -64,7 +76,7 @@ class ReferenceFilter(django_filters.FilterSet):
 class ReferenceExportFilter(ReferenceFilter):
     """The library list's filters for a download of every match (BibTeX, papers README)."""
 
-    tag = django_filters.CharFilter(label="Tag", method=filter_tag_for_export)
+    tag = TagFilter(method=filter_tag_for_export)
 
 
 class LogEntryFilter(django_filters.FilterSet):
@@ -76,7 +88,7 @@ class LogEntryFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         field_name="reference__kind", choices=Kind.choices, empty_label="Any kind"
     )
-    tag = django_filters.CharFilter(label="Tag", method=filter_tag)
+    tag = TagFilter()
     reference = django_filters.NumberFilter(field_name="reference", widget=forms.HiddenInput)
     after = django_filters.DateFilter(
         field_name="read_on", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})

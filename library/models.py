@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from wiki.rendering import render_markdown
 
 from .identity import identity_key, normalize_title
+from .tags import SameTagManager
 
 
 class Kind(models.TextChoices):
@@ -121,7 +122,7 @@ class Reference(models.Model):
         help_text="Known only from a bare link (“Paper”, “Github”); an edit or import that knows "
         "the real title fills it.",
     )
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(blank=True, manager=SameTagManager)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -226,7 +227,7 @@ class LogEntry(models.Model):
         blank=True, max_length=TEXT_LIMIT, help_text="Markdown; nested points and $…$ math welcome."
     )
     notes_html = models.TextField(blank=True, editable=False)
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(blank=True, manager=SameTagManager)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

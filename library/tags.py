@@ -6,11 +6,14 @@ new tag shows up within a few minutes.
 
 import hashlib
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.text import slugify
+from taggit.managers import _TaggableManager
 from taggit.models import Tag, TaggedItem
 from taggit.utils import _parse_tags
 
@@ -108,3 +111,68 @@ def connect():
     pre_save.connect(_before_tag_save, sender=Tag, dispatch_uid="library-tag-slug")
     post_save.connect(_tags_changed, sender=Tag, dispatch_uid="library-tag-saved")
     post_delete.connect(_tags_changed, sender=Tag, dispatch_uid="library-tag-deleted")
+
+
+# --- One tag per name, whatever its case or punctuation: “Scaling Laws” is “scaling-laws”.
+
+
+def tag_key(name):
+    """What two names of one tag share: the slug the name makes (case and punctuation aside)."""
+    return slugify(name, allow_unicode=True) or fallback_slug(name)
+
+
+def same_tags(tags):
+    """Tags and names, each name replaced by the existing tag it names (one query), if any."""
+    keys = {tag: tag_key(tag) for tag in tags if isinstance(tag, str)}
+    existing = {tag.slug: tag for tag in Tag.objects.filter(slug__in=set(keys.values()))}
+    return [existing.get(keys[tag], tag) if isinstance(tag, str) else tag for tag in tags]
+
+
+class SameTagManager(_TaggableManager):
+    """Every way tags are set (forms, the admin, imports, restores, code) goes through here."""
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        return super()._to_tag_model_instances(same_tags(tags), tag_kwargs)
+
+
+def find_tag(text):
+    """The tag a filter value names: its slug, its name in any case, or a name that slugs to it."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    return (
+        Tag.objects.filter(slug=text).first()
+        or Tag.objects.filter(name__iexact=text).order_by("pk").first()
+        or Tag.objects.filter(slug=tag_key(text)).first()
+    )
+
+
+def merge_tags(survivor, others, user):
+    """Fold `others` into `survivor`: what carried them carries the survivor; they are deleted.
+
+    Each object whose tags change gets a revision (through the core), so history shows the merge.
+    """
+    from wiki import changes, tracking
+
+    others = [tag for tag in others if tag.pk != survivor.pk]
+    items = TaggedItem.objects.filter(tag__in=others)
+    by_model = {}
+    for content_type_id, object_id in items.values_list("content_type", "object_id"):
+        by_model.setdefault(content_type_id, set()).add(object_id)
+    note = "Tags merged into “{}”: {}".format(survivor.name, ", ".join(tag.name for tag in others))[:300]
+    with transaction.atomic():
+        for content_type_id, object_ids in by_model.items():
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            tracked = tracking.tracked_for(model)
+            with changes.bulk_change(tracked.model, user, changes.Action.EDITED, note=note, pks=object_ids):
+                has = set(
+                    TaggedItem.objects.filter(
+                        tag=survivor, content_type=content_type_id, object_id__in=object_ids
+                    ).values_list("object_id", flat=True)
+                )
+                moving = items.filter(content_type=content_type_id)
+                moving.filter(object_id__in=has).delete()
+                moving.update(tag=survivor)
+        for tag in others:
+            tag.delete()
+    return sum(len(ids) for ids in by_model.values())

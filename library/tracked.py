@@ -74,9 +74,11 @@ class LogEntryTracked(tracking.Tracked):
 
     def document(self, entry):
         stamp, day = _reading_day(entry.read_on)
+        # What was read is in the body: a reading names its reference, and a search for the
+        # title should find the reference first, then the readings of it.
         return {
-            "title": entry.display_title,
-            "body": plain_text(entry.notes_html),
+            "title": "",
+            "body": f"{entry.display_title}\n{plain_text(entry.notes_html)}".strip(),
             "heading": f"{entry.reader.get_username()} read “{entry.display_title}” on {day}",
             "url": f"{_reference_url(entry.reference_id)}#log-{entry.pk}",
             "stamp": stamp,

@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag, TaggedItem
 
 from library.activity import year_cache_key
 from library.identity import link_from
@@ -233,3 +234,98 @@ def test_a_reading_in_a_past_year_drops_that_years_cached_counts(member_client, 
     make_entry(member, read_on=date(old_year, 3, 2))
     assert cache.get(year_cache_key(member.pk, old_year)) is None
     assert f"2 readings in {old_year}" in member_client.get(url, {"year": old_year}).content.decode()
+
+
+# Tags
+
+
+def test_tags_differing_in_case_or_punctuation_are_one_tag(make_reference, make_idea):
+    first = make_reference()
+    first.tags.add("Scaling Laws")
+    second = make_reference()
+    second.tags.add("scaling-laws")
+    idea = make_idea("LLM areas")
+    idea.tags.add("NLP / LLMs")
+    idea.tags.add("nlp-llms", "NLP LLMs")
+    assert Tag.objects.filter(slug__startswith="scaling").count() == 1
+    assert list(second.tags.names()) == ["Scaling Laws"], "the first name stands"
+    assert list(idea.tags.names()) == ["NLP / LLMs"] and Tag.objects.count() == 2
+
+
+def test_a_migration_merges_the_duplicate_tags_already_there(transactional_db, make_reference):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    references = [make_reference() for _ in range(3)]
+    # As taggit made them before: “NLP / LLMs” beside “nlp-llms”, and a reference carrying both.
+    plain = Tag.objects.create(name="nlp-llms", slug="nlp-llms")
+    twin = Tag.objects.create(name="NLP / LLMs", slug="nlp-llms_1")
+    for reference in references:
+        TaggedItem.objects.create(content_object=reference, tag=twin)
+    TaggedItem.objects.create(content_object=references[0], tag=plain)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("library", "0011_tag_slugs")])
+    MigrationExecutor(connection).migrate([("library", "0012_one_tag_per_name")])
+    kept = Tag.objects.get()
+    assert (kept.name, kept.slug) == ("NLP / LLMs", "nlp-llms"), "the most used name, the plain slug"
+    assert sorted(TaggedItem.objects.values_list("object_id", flat=True)) == sorted(r.pk for r in references)
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_curators_merge_tags_in_the_admin_keeping_history(curator_client, curator, make_reference):
+    reference = make_reference()
+    with changes.change(reference, curator):
+        reference.save()
+        reference.tags.add("memory")
+    other = make_reference()
+    other.tags.add("memory")
+    # Made as an old database might hold it, before names were merged on the way in.
+    stray = Tag.objects.create(name="Memory modules", slug="memory-modules")
+    TaggedItem.objects.create(content_object=reference, tag=stray)
+    response = curator_client.post(
+        reverse("admin:taggit_tag_changelist"),
+        {"action": "merge", "_selected_action": [stray.pk, Tag.objects.get(name="memory").pk]},
+        follow=True,
+    )
+    assert "Merged “Memory modules” into “memory”" in response.content.decode()
+    assert list(Tag.objects.values_list("name", flat=True)) == ["memory"]
+    assert list(reference.tags.names()) == ["memory"]
+    last = history.revisions_of(Reference, reference.pk).last()
+    assert last.note.startswith("Tags merged into “memory”") and last.data["tags"] == ["memory"]
+
+
+def test_the_tag_filter_takes_a_name_as_typed(member_client, make_reference):
+    sae = make_reference(title="Towards Monosemanticity")
+    sae.tags.add("sparse autoencoders", "Interpretability")
+    make_reference(title="Untagged")
+    for typed in ("sparse autoencoders", "Sparse Autoencoders", "sparse-autoencoders", "interpretability"):
+        page = member_client.get(reverse("library:list"), {"tag": typed})
+        assert [r.title for r in page.context["page"]] == ["Towards Monosemanticity"], typed
+    assert not member_client.get(reverse("library:list"), {"tag": "no such tag"}).context["page"].object_list
+
+
+def test_the_tags_index_lists_every_tag_with_its_uses(member_client, make_reference):
+    make_reference().tags.add("memory", "zeta")
+    make_reference().tags.add("memory")
+    page = member_client.get(reverse("tags"))
+    assert [(tag.name, tag.uses) for tag in page.context["tags"]] == [("memory", 2), ("zeta", 1)]
+    assert f'href="{reverse("tag", args=["memory"])}"' in page.content.decode()
+    by_name = member_client.get(reverse("tags"), {"sort": "name"}).context["tags"]
+    assert [tag.name for tag in by_name] == ["memory", "zeta"]
+
+
+# Search
+
+
+def test_a_reference_outranks_the_readings_that_name_it(member_client, member, make_entry, attention):
+    for day in range(1, 15):
+        make_entry(member, attention, read_on=date(2025, 1, day), notes=f"Read it again, day {day}")
+    hits = member_client.get(reverse("search"), {"q": "attention"}).context["hits"]
+    assert hits[0].document.doc_type == "reference" and len(hits) == 15
+
+
+def test_snippets_keep_formulas_together_and_readings_show_their_day(member_client, member, make_entry):
+    make_entry(member, read_on=timezone.localdate(), notes="Uses $\\mathrm{softmax}(QK^T)$ everywhere")
+    page = member_client.get(reverse("search"), {"q": "everywhere"}).content.decode()
+    assert "softmax(QKT)" in page and "s o f t" not in page
+    assert f'read on <time datetime="{timezone.localdate():%Y-%m-%d}">' in page and "hours ago" not in page

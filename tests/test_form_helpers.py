@@ -27,8 +27,11 @@ def test_tag_lookup_suggests_used_tags_by_prefix(member_client, make_reference):
     make_reference().tags.add("interpretability", "inference")
     make_reference().tags.add("interpretability")
     data = member_client.get(reverse("tag_lookup"), {"q": "in"}).json()
-    assert data["results"] == ["interpretability", "inference"]
-    assert member_client.get(reverse("tag_lookup"), {"q": ""}).json() == {"results": []}
+    assert data["results"] == [{"name": "interpretability", "uses": 2}, {"name": "inference", "uses": 1}]
+    # Nothing typed yet (a filter's box has the focus): the most used tags.
+    make_reference().tags.add("memory")
+    everything = member_client.get(reverse("tag_lookup"), {"q": ""}).json()["results"]
+    assert [tag["name"] for tag in everything] == ["interpretability", "inference", "memory"]
 
 
 def test_url_lookup_says_when_a_link_is_known(member_client, make_reference):

@@ -163,6 +163,14 @@ def sanitize_html(html):
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
+_MATH_RE = re.compile(r"<math\b[^>]*>(.*?)</math>", re.DOTALL)
+
+
 def plain_text(html):
-    """The text of rendered HTML, for excerpts and the search index (entities decoded)."""
+    """The text of rendered HTML, for excerpts and the search index (entities decoded).
+
+    A formula's symbols are each an element; joined without spaces, “softmax(QKT)” reads as
+    written instead of “s o f t m a x ( Q K T )”.
+    """
+    html = _MATH_RE.sub(lambda math: " " + _TAG_RE.sub("", math[1]) + " ", html)
     return unescape(re.sub(r"\s+", " ", _TAG_RE.sub(" ", html)).strip())

@@ -65,31 +65,34 @@
     });
   });
 
-  // Tag fields: suggest existing tags for the word being typed after the last comma.
+  // Tag fields: suggest existing tags, with how often each is used, for the word being typed
+  // after the last comma; a filter's box (data-tags="one") takes one tag and offers the most
+  // used ones as soon as it has the focus.
   document.querySelectorAll("input[data-tags]").forEach((input, index) => {
+    const single = input.dataset.tags === "one";
     const list = document.createElement("datalist");
     list.id = `tag-suggestions-${index}`;
     input.setAttribute("list", list.id);
     input.setAttribute("autocomplete", "off");
     input.after(list);
-    input.addEventListener(
-      "input",
-      debounce(async () => {
-        const parts = input.value.split(",");
-        const current = parts.pop().trim();
-        if (!current) return list.replaceChildren();
-        const data = await getJSON(`/tag-lookup/?q=${encodeURIComponent(current)}`);
-        if (!data) return;
-        const prefix = parts.map((p) => p.trim()).filter(Boolean);
-        list.replaceChildren(
-          ...data.results.map((name) => {
-            const option = document.createElement("option");
-            option.value = [...prefix, name].join(", ");
-            return option;
-          })
-        );
-      }, 150)
-    );
+    const suggest = async () => {
+      const parts = single ? [input.value] : input.value.split(",");
+      const current = parts.pop().trim();
+      if (!current && !single) return list.replaceChildren();
+      const data = await getJSON(`/tag-lookup/?q=${encodeURIComponent(current)}`);
+      if (!data) return;
+      const prefix = parts.map((p) => p.trim()).filter(Boolean);
+      list.replaceChildren(
+        ...data.results.map((tag) => {
+          const option = document.createElement("option");
+          option.value = [...prefix, tag.name].join(", ");
+          option.label = `${tag.name} (${tag.uses})`;
+          return option;
+        })
+      );
+    };
+    input.addEventListener("input", debounce(suggest, 150));
+    if (single) input.addEventListener("focus", suggest, { once: true });
   });
 
   // Link fields: say at once when the library already has this link.
