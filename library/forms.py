@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils import timezone
 from taggit.forms import TagWidget
@@ -115,15 +117,41 @@ class LogEntryForm(VersionedModelForm):
                     "title"
                 ].help_text = "Only if what you read has its own title, e.g. “(Lectures 9-13)”."
         else:
-            # Editing keeps the reference; the title field edits the title as logged.
+            # The title field edits the title as logged; a reading logged against the wrong
+            # reference moves to another one the library has.
             del self.fields["url"], self.fields["kind"], self.fields["reference"]
             self.fields["title"].initial = self.instance.display_title
             self.fields["title"].help_text = "The title as you logged it."
+            self.fields["move_to"] = forms.CharField(
+                label="Move to another reference",
+                required=False,
+                max_length=1000,
+                help_text="If this is a reading of another paper: its link, arXiv id, DOI, title or #number.",
+            )
+            self.order_fields(["title", "move_to", "read_on", "notes", "tags"])
+
+    def clean_move_to(self):
+        text = self.cleaned_data["move_to"].strip()
+        if not text:
+            return None
+        if number := re.fullmatch(r"#?(\d{1,18})", text):
+            target = Reference.objects.filter(pk=number[1]).first()
+        else:
+            target = find_reference(link_from(text), text)
+        if target is None:
+            raise forms.ValidationError(
+                "The library has no reference by that link, title or number: add it first."
+            )
+        return target
 
     def clean(self):
         cleaned = super().clean()
         title = cleaned.get("title", "").strip()
         reference = self.instance.reference if self.instance.pk else cleaned.get("reference")
+        if self.instance.pk and (target := cleaned.get("move_to")) and target != reference:
+            if title == self.instance.display_title:
+                title = ""  # the old reference's title: the reading takes the new one's
+            reference = self.moved_to = target
         if reference is None:
             url = cleaned.get("url", "")
             if not title and not (url and (reference := find_reference(url, ""))):
@@ -155,6 +183,8 @@ class LogEntryForm(VersionedModelForm):
                 added_by=entry.reader,
             )
         entry.logged_title = self.logged_title
+        if getattr(self, "moved_to", None):
+            entry.reference = self.moved_to
         if commit:
             entry.save()
             self.save_m2m()

@@ -329,3 +329,68 @@ def test_snippets_keep_formulas_together_and_readings_show_their_day(member_clie
     page = member_client.get(reverse("search"), {"q": "everywhere"}).content.decode()
     assert "softmax(QKT)" in page and "s o f t" not in page
     assert f'read on <time datetime="{timezone.localdate():%Y-%m-%d}">' in page and "hours ago" not in page
+
+
+# Friction
+
+
+def test_a_member_moves_a_reading_to_the_reference_they_really_read(
+    member_client, member, make_entry, attention
+):
+    wrong = Reference.objects.create(title="Attention (a blog post)", url="https://example.org/attention")
+    entry = make_entry(member, wrong, notes="Great read")
+    url = reverse("library:log_edit", args=[entry.pk])
+    form = {
+        "title": entry.display_title,
+        "read_on": "2024-09-25",
+        "notes": "Great read",
+        "version": history.version_of(entry),
+    }
+    refused = member_client.post(url, {**form, "move_to": "https://example.org/not-in-the-library"})
+    assert "add it first" in refused.context["form"].errors["move_to"][0]
+    response = member_client.post(url, {**form, "move_to": "arXiv:1706.03762"})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.reference, entry.logged_title) == (attention, "")
+    assert history.revisions_of(LogEntry, entry.pk).last().data["reference"] == [
+        attention.pk,
+        attention.title,
+    ]
+    # By number too, and a reading of it on that day already there is a clash, not a duplicate.
+    back = {**form, "title": "", "version": history.version_of(entry), "move_to": f"#{wrong.pk}"}
+    assert member_client.post(url, back).status_code == 302
+    entry.refresh_from_db()
+    assert entry.reference == wrong
+
+
+def test_a_member_deletes_their_own_reading(member_client, member, make_entry):
+    entry = make_entry(member)
+    response = member_client.post(reverse("library:log_delete", args=[entry.pk]), follow=True)
+    assert not LogEntry.objects.exists() and "Curators can bring it back" in response.content.decode()
+
+
+def test_lists_offer_page_sizes(member_client, make_reference):
+    for _ in range(30):
+        make_reference()
+    page = member_client.get(reverse("library:list"))
+    assert len(page.context["page"].object_list) == 25
+    assert 'href="?per_page=50"' in page.content.decode()
+    assert len(member_client.get(reverse("library:list"), {"per_page": 50}).context["page"].object_list) == 30
+    for odd in ("7", "100000", "-1", "x"):
+        assert (
+            len(member_client.get(reverse("library:list"), {"per_page": odd}).context["page"].object_list)
+            == 25
+        )
+
+
+def test_library_rows_link_straight_to_the_paper(member_client, attention):
+    page = member_client.get(reverse("library:list")).content.decode()
+    assert f'<a class="external" href="{ATTENTION}"' in page
+
+
+def test_the_idea_members_box_shows_usernames(member_client, make_user, make_idea):
+    ada = make_user("ada", first_name="Ada", last_name="Lovelace")
+    idea = make_idea("Titans memory")
+    idea.members.add(ada)
+    page = member_client.get(idea.get_absolute_url()).content.decode()
+    assert '">ada</a></li>' in page and "Ada Lovelace" not in page

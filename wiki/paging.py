@@ -8,6 +8,13 @@ from django.core.paginator import Paginator
 
 BIG_COUNT = 5000
 BIG_COUNT_SECONDS = 120
+PAGE_SIZES = (25, 50, 100)  # what ?per_page= may ask for, besides a list's own default
+
+
+def page_size(request, default):
+    value = request.GET.get("per_page", "")
+    size = int(value) if value.isdigit() and len(value) <= 3 else default
+    return size if size in PAGE_SIZES else default
 
 
 def paginate_by_ids(request, filtered, rows, per_page):
@@ -20,6 +27,7 @@ def paginate_by_ids(request, filtered, rows, per_page):
     "Page 3 of 1,742" move by one, and counting them is most of a big filter's cost.
     """
     ids = filtered.values_list("pk", flat=True)
+    per_page = page_size(request, per_page)
     paginator = Paginator(ids, per_page)
     try:
         key = "count:" + hashlib.sha1(str(ids.query).encode()).hexdigest()
@@ -34,4 +42,5 @@ def paginate_by_ids(request, filtered, rows, per_page):
     page_ids = list(page.object_list)
     found = rows.in_bulk(page_ids)
     page.object_list = [found[pk] for pk in page_ids if pk in found]
+    page.sizes = [(size, size == per_page) for size in sorted({*PAGE_SIZES, per_page})]
     return page

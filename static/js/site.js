@@ -20,6 +20,23 @@
     return response.ok ? response.json() : null;
   }
 
+  // On a phone, the filter panel starts closed unless a filter is set: the results come first.
+  const phone = window.matchMedia("(max-width: 40rem)");
+  document.querySelectorAll("details.filter-panel").forEach((panel) => {
+    if (phone.matches && !panel.dataset.filtersSet) panel.open = false;
+  });
+
+  // "/" puts the cursor in the search box, as on GitHub and in most docs, unless you are typing.
+  document.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target.closest("input, textarea, select, [contenteditable]")) return;
+    const search = document.getElementById("nav-q");
+    if (!search) return;
+    event.preventDefault();
+    search.focus();
+  });
+
   // Markdown fields: a Write / Preview switch; the preview is rendered and sanitized by the server.
   document.querySelectorAll("textarea[data-markdown]").forEach((area) => {
     const bar = document.createElement("div");
