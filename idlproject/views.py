@@ -158,6 +158,12 @@ def request_too_large(request, limit, length=None):
     )
 
 
+@requires_csrf_token
+def bad_request_page(request, message):
+    """The 400 page, saying what was wrong with the request."""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def bad_request(request, exception):
     """Django's 400 page, except for a form whose fields went over the limit: that is a 413."""
     if isinstance(exception, RequestDataTooBig):
