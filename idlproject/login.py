@@ -12,9 +12,13 @@ class ThrottledLoginMixin:
     refusal = None
 
     def clean(self):
-        throttle = LoginThrottle(self.cleaned_data.get("username"), client_address(self.request))
-        # Checked before the password: while locked, even the right password is not tried.
-        self.refusal = throttle.refusal()
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password):  # a field is missing: no password is tried
+            return super().clean()
+        throttle = LoginThrottle(username, client_address(self.request))
+        # Counted and checked before the password: while locked, or while as many attempts as
+        # the limit allows are still being checked, even the right password is not tried.
+        self.refusal = throttle.begin()
         if self.refusal:
             raise ValidationError(self.refusal.message(), code="throttled")
         try:
@@ -24,9 +28,13 @@ class ThrottledLoginMixin:
             # that is not staff, on the admin's login) is not a guess.
             if self.user_cache is None:
                 throttle.failed()
+            else:
+                throttle.abandon()
             raise
-        if self.user_cache is not None:  # None when a field was missing and nothing was tried
-            throttle.succeeded()
+        except BaseException:
+            throttle.abandon()
+            raise
+        throttle.succeeded()
         return cleaned
 
 
