@@ -213,6 +213,12 @@ IDL_LOGIN_THROTTLE = {
         "address_lock": 15 * 60,
     }.items()
 }
+# Password-reset mails: at most email_limit per e-mail address typed (an account or not) and
+# address_limit per client address, per window seconds. Overridable as IDL_RESET_<NAME>.
+IDL_RESET_THROTTLE = {
+    name: int(os.environ.get(f"IDL_RESET_{name.upper()}", default))
+    for name, default in {"window": 60 * 60, "email_limit": 3, "address_limit": 10}.items()
+}
 # How many proxies of ours add to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
 # Behind one nginx or load balancer, set 1, or every client shares the proxy's address.
 IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))

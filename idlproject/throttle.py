@@ -62,19 +62,21 @@ class Refusal:
 
     scope: str
     seconds: int
+    what: str = "failed attempts"
 
     def message(self):
         who = {
             "pair": "for this account from your address",
             "account": "for this account",
             "address": "from your address",
+            "email": "for this e-mail address",
         }[self.scope]
         if self.seconds < 60:
             wait = f"{self.seconds} second{'s' if self.seconds != 1 else ''}"
         else:
             minutes = math.ceil(self.seconds / 60)
             wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-        return f"Too many failed attempts {who}; try again in {wait}."
+        return f"Too many {self.what} {who}; try again in {wait}."
 
 
 class LoginThrottle:
@@ -168,6 +170,33 @@ class LoginThrottle:
 
     def _key(self, kind, scope):
         return f"{KEY_PREFIX}:{kind}:{scope}:{self.keys[scope]}"
+
+
+class ResetThrottle:
+    """Password-reset mails: so many per e-mail address typed and per client address, per window.
+
+    The e-mail address is counted as typed, whether or not an account uses it, so a refusal
+    tells nothing about who has an account (settings.IDL_RESET_THROTTLE).
+    """
+
+    def __init__(self, email, address):
+        self.keys = {
+            "email": _digest("reset", (email or "").strip().casefold()),
+            "address": _digest("reset", address),
+        }
+        self.config = settings.IDL_RESET_THROTTLE
+
+    def begin(self):
+        """Count this request; a Refusal when a limit is already used up in this window."""
+        window, now = self.config["window"], time.time()
+        refusals = []
+        for scope, digest in self.keys.items():
+            key = f"{KEY_PREFIX}:reset:{scope}:{digest}"
+            cache.add(f"{key}:since", now, window)
+            if count_in_window(key, window) > self.config[f"{scope}_limit"]:
+                since = cache.get(f"{key}:since") or now
+                refusals.append(Refusal(scope, max(1, math.ceil(since + window - now)), "reset requests"))
+        return max(refusals, key=lambda refusal: refusal.seconds, default=None)
 
 
 def count_in_window(key, window, *, sliding=False):
