@@ -226,6 +226,8 @@ IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The site's page for an expired form, showing what was typed (Django's is unstyled under the CSP).
+CSRF_FAILURE_VIEW = "idlproject.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
