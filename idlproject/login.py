@@ -1,20 +1,24 @@
-"""The site's and the admin's login forms, with failed attempts throttled (see throttle.py)."""
+"""The site's and the admin's login forms and the password reset, throttled (see throttle.py)."""
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
 
-from .throttle import LoginThrottle, client_address
+from .throttle import LoginThrottle, ResetThrottle, client_address
 
 
 class ThrottledLoginMixin:
     refusal = None
 
     def clean(self):
-        throttle = LoginThrottle(self.cleaned_data.get("username"), client_address(self.request))
-        # Checked before the password: while locked, even the right password is not tried.
-        self.refusal = throttle.refusal()
+        username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
+        if not (username and password):  # a field is missing: no password is tried
+            return super().clean()
+        throttle = LoginThrottle(username, client_address(self.request))
+        # Counted and checked before the password: while locked, or while as many attempts as
+        # the limit allows are still being checked, even the right password is not tried.
+        self.refusal = throttle.begin()
         if self.refusal:
             raise ValidationError(self.refusal.message(), code="throttled")
         try:
@@ -24,9 +28,13 @@ class ThrottledLoginMixin:
             # that is not staff, on the admin's login) is not a guess.
             if self.user_cache is None:
                 throttle.failed()
+            else:
+                throttle.abandon()
             raise
-        if self.user_cache is not None:  # None when a field was missing and nothing was tried
-            throttle.succeeded()
+        except BaseException:
+            throttle.abandon()
+            raise
+        throttle.succeeded()
         return cleaned
 
 
@@ -46,4 +54,22 @@ class ThrottledLoginView(LoginView):
         if form.refusal:
             response.status_code = 429
             response["Retry-After"] = str(form.refusal.seconds)
+        return response
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset page, with mails limited per e-mail address typed and per client address.
+
+    Past a limit the page says so (HTTP 429) and sends nothing; it does for an address no
+    account uses just the same, so it never tells who has an account.
+    """
+
+    def form_valid(self, form):
+        refusal = ResetThrottle(form.cleaned_data["email"], client_address(self.request)).begin()
+        if refusal is None:
+            return super().form_valid(form)
+        form.add_error(None, refusal.message())
+        response = self.form_invalid(form)
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.seconds)
         return response

@@ -9,7 +9,7 @@ policy is one fixed string, so a few lines here beat a dependency.
 
 from django.conf import settings
 
-from .views import request_too_large
+from .views import bad_request_page, request_too_large
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -71,3 +71,26 @@ def request_limit(request):
     if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
         return settings.IDL_MAX_UPLOAD_BYTES
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # None: no limit, as for Django
+
+
+class NulCharacterMiddleware:
+    """Answer 400 to an address or query holding a NUL character, before any view reads it.
+
+    No page has a use for one, SQLite would search for it and PostgreSQL refuses it in text
+    (an error, so a 500, wherever a view passes a parameter to a query). Forms refuse it in
+    their own fields already (Django's CharField), so only the address and the query string
+    are checked here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
+        ):
+            return bad_request_page(
+                request,
+                "The address holds a NUL character (%00), which no page accepts. Remove it and try again.",
+            )
+        return self.get_response(request)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and the login wall) reads a parameter: a NUL in the address is a 400.
+    "idlproject.security.NulCharacterMiddleware",
     "wiki.access.WikiAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -213,6 +215,12 @@ IDL_LOGIN_THROTTLE = {
         "address_lock": 15 * 60,
     }.items()
 }
+# Password-reset mails: at most email_limit per e-mail address typed (an account or not) and
+# address_limit per client address, per window seconds. Overridable as IDL_RESET_<NAME>.
+IDL_RESET_THROTTLE = {
+    name: int(os.environ.get(f"IDL_RESET_{name.upper()}", default))
+    for name, default in {"window": 60 * 60, "email_limit": 3, "address_limit": 10}.items()
+}
 # How many proxies of ours add to X-Forwarded-For in front of the app (0: use REMOTE_ADDR).
 # Behind one nginx or load balancer, set 1, or every client shares the proxy's address.
 IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
@@ -220,6 +228,8 @@ IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# The site's page for an expired form, showing what was typed (Django's is unstyled under the CSP).
+CSRF_FAILURE_VIEW = "idlproject.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
-from .login import ThrottledAdminAuthenticationForm, ThrottledLoginView
+from .login import ThrottledAdminAuthenticationForm, ThrottledLoginView, ThrottledPasswordResetView
 
 admin.site.site_header = "IDL Wiki curation"
 admin.site.site_title = "IDL Wiki admin"
@@ -22,8 +22,10 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("wiki.urls")),
     path("ideas/", include("ideas.urls")),
-    # Before Django's auth URLs, so this login (throttled) is the one `accounts/login/` serves.
+    # Before Django's auth URLs, so these (throttled) are what `accounts/login/` and
+    # `accounts/password_reset/` serve.
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

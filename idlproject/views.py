@@ -1,11 +1,15 @@
 """Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
+import re
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
+from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST, require_safe
@@ -181,8 +185,48 @@ def request_too_large(request, limit, length=None):
     )
 
 
+@requires_csrf_token
+def bad_request_page(request, message):
+    """The 400 page, saying what was wrong with the request."""
+    return render(request, "400.html", {"message": message}, status=400)
+
+
 def bad_request(request, exception):
     """Django's 400 page, except for a form whose fields went over the limit: that is a 413."""
     if isinstance(exception, RequestDataTooBig):
         return request_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     return defaults.bad_request(request, exception)
+
+
+# Never shown back: secrets, and the stale token itself.
+UNSHOWN_FIELDS = re.compile(r"password|token|csrf|secret|version", re.IGNORECASE)
+
+
+def csrf_failure(request, reason=""):
+    """The 403 of a form sent with an expired or missing CSRF token (settings.CSRF_FAILURE_VIEW).
+
+    In the site's style (Django's own page has inline styles, which the CSP blocks), saying
+    what happened, with what the member typed in read-only boxes to copy: outside any form
+    and without field names, so nothing can send it again.
+    """
+    try:
+        posted = list(request.POST.lists())
+    except Exception:  # an unreadable or oversized body: nothing to show
+        posted = []
+    typed = [
+        (name, value)
+        for name, values in posted
+        if not UNSHOWN_FIELDS.search(name)
+        for value in values
+        if value.strip()
+    ]
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    context = {
+        "typed": typed,
+        "back_url": referer if referer and safe else request.path,
+        "no_cookie": reason == REASON_NO_CSRF_COOKIE,
+    }
+    return render(request, "403_csrf.html", context, status=403)

@@ -5,6 +5,7 @@ A feed is open to a logged-in member, to anyone on a public wiki, and otherwise 
 no feed. Renewing a member's token revokes the old links at once.
 """
 
+import re
 from dataclasses import dataclass
 from functools import wraps
 
@@ -25,6 +26,32 @@ from django.views.decorators.http import require_POST, require_safe
 from .models import FeedToken, LogEntry
 
 FEED_LENGTH = 50
+
+# What XML 1.0 forbids: C0 controls other than tab, newline and return (a title typed or
+# imported with \x01 or \x0c), lone surrogates and the two non-characters U+FFFE, U+FFFF.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """The text without the characters XML cannot hold; anything else as it is."""
+    return XML_FORBIDDEN.sub("", value) if isinstance(value, str) else value
+
+
+class SafeAtom1Feed(Atom1Feed):
+    """Atom that drops the characters XML forbids from every text, instead of failing on one.
+
+    Django's XML writer raises on a control character, so one such title answered 500 for
+    as long as its item stayed among the latest: the feed shows the title without it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*[xml_safe(arg) for arg in args], **{k: xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        kwargs = {k: xml_safe(v) for k, v in kwargs.items()}
+        if kwargs.get("categories"):
+            kwargs["categories"] = [xml_safe(category) for category in kwargs["categories"]]
+        super().add_item(*[xml_safe(arg) for arg in args], **kwargs)
 
 
 def feed_access(view_func):
@@ -56,7 +83,7 @@ class FeedRequest:
 
 
 class WikiFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     url_name = ""
 
     def get_object(self, request, *args, **kwargs):

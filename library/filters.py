@@ -11,6 +11,18 @@ from .models import Kind, LogEntry, Reference
 from .tags import find_tag, tag_uses
 
 COMMON_TAG_USES = 1000
+# The widest id a BigAutoField holds: beyond it SQLite overflows and PostgreSQL refuses.
+MAX_ID = 2**63 - 1
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within the field's range: anything else is the field's error, and ignored.
+
+    django-filter's NumberFilter takes any decimal, so `?year=-1`, `?year=1.5` or an id past
+    64 bits reached the query and failed there (a 500). Pass min_value and max_value.
+    """
+
+    field_class = forms.IntegerField
 
 
 def filter_tag(queryset, name, value, walk_common_tags=True):
@@ -50,7 +62,8 @@ class ReferenceFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
     tag = TagFilter()
-    year = django_filters.NumberFilter(field_name="published__year", label="Year")
+    # The years a date can hold.
+    year = IntegerFilter(field_name="published__year", label="Year", min_value=1, max_value=9999)
     added_by = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         to_field_name="username",
@@ -89,7 +102,7 @@ class LogEntryFilter(django_filters.FilterSet):
         field_name="reference__kind", choices=Kind.choices, empty_label="Any kind"
     )
     tag = TagFilter()
-    reference = django_filters.NumberFilter(field_name="reference", widget=forms.HiddenInput)
+    reference = IntegerFilter(field_name="reference", widget=forms.HiddenInput, min_value=1, max_value=MAX_ID)
     after = django_filters.DateFilter(
         field_name="read_on", lookup_expr="gte", label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

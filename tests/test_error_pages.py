@@ -1,8 +1,12 @@
+import re
+
 import pytest
 from django.test import Client
 from django.urls import path
 
 from idlproject.urls import urlpatterns as site_urlpatterns
+
+from .html_checks import SITE_ELEMENTS, xss_findings
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +99,47 @@ def test_a_500_in_production_logs_its_traceback_and_shows_none_of_it(tmp_path):
         "Traceback (most recent call last)" in log and "RuntimeError: secret detail that must not leak" in log
     )
     assert log.count("Internal Server Error") == 1  # logged once, not once per handler
+
+
+def test_an_expired_form_keeps_what_was_typed_on_the_sites_page(member):
+    """A CSRF failure: the site's page (no inline styles, which the CSP blocks), the text to copy."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get("/log/add/")  # the form's page set a CSRF cookie; the form's token is then stale
+    notes = "Two pages of notes <b>with</b> & markup\nover several lines"
+
+    response = client.post(
+        "/log/add/",
+        {
+            "csrfmiddlewaretoken": "x" * 32,
+            "url": "https://arxiv.org/abs/1706.03762",
+            "notes": notes,
+            "password": "never-shown",
+        },
+        HTTP_REFERER="http://testserver/log/add/",
+    )
+    page = response.content.decode()
+
+    assert response.status_code == 403
+    assert "This form had expired" in page and "Nothing was saved" in page
+    assert "IDL Wiki" in page  # the site's own template
+    assert "<style" not in page and "style=" not in page
+    # What was typed, escaped, read-only, outside any form and nameless: never sent again.
+    assert re.search(
+        r'<textarea id="typed-\d+" readonly[^>]*>Two pages of notes &lt;b&gt;with&lt;/b&gt; &amp; markup',
+        page,
+    )
+    assert 'name="notes"' not in page and 'name="url"' not in page
+    assert "https://arxiv.org/abs/1706.03762" in page
+    assert "never-shown" not in page and "x" * 32 not in page
+    assert '<a href="http://testserver/log/add/">open the page again</a>' in page  # a fresh form
+    assert not xss_findings(page, allowed_tags=SITE_ELEMENTS, site_scripts=True)
+
+
+def test_an_expired_form_from_elsewhere_links_back_to_its_own_page(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post("/log/add/", {"notes": "x"}, HTTP_REFERER="https://evil.example/")
+    assert response.status_code == 403
+    assert "evil.example" not in response.content.decode()
+    assert '<a href="/log/add/">open the page again</a>' in response.content.decode()

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from library.models import FeedToken
+from library.models import FeedToken, Reference
 from library.services import merge_references
 
 pytestmark = pytest.mark.django_db
@@ -363,3 +363,24 @@ def test_admin_lists_tokens_with_a_read_only_key(curator_client, member):
     assert token.key in change and 'name="key"' not in change
     # A token is made by its member's page, with a random key; the admin cannot add one.
     assert curator_client.get(reverse("admin:library_feedtoken_add")).status_code == 403
+
+
+def test_control_characters_in_titles_are_dropped_not_a_500(
+    client, settings, member, make_entry, make_idea, make_comment
+):
+    """A title typed or imported with \\x01, \\x0b or \\x0c reaches the feed without them."""
+    settings.IDL_PUBLIC_READ = True  # anonymous readers of a public wiki were refused too
+    reference = Reference.objects.create(title="Attention\x01 Is\x0b All\x0c You Need", url="", kind="paper")
+    make_entry(member, reference)
+    idea = make_idea(title="Probe\x01 the\x0c heads", proposer=member)
+    comment = make_comment(idea, member, body="Agreed")
+    type(comment).objects.filter(pk=comment.pk).update(body_html="<p>Agreed\x0b</p>")
+
+    log = parse_feed(client.get(LOG_FEED))
+    ideas = parse_feed(client.get(IDEAS_FEED))
+
+    assert text(entries(log)[0], "title") == "member: Attention Is All You Need"
+    titles = [text(entry, "title") for entry in entries(ideas)]
+    assert "New idea: Probe the heads" in titles
+    assert "member on “Probe the heads”" in titles
+    assert "Agreed" in text(entries(ideas)[0], "summary")

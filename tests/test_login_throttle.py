@@ -1,12 +1,16 @@
 """Failed logins are slowed, then locked, per (account, address), per account and per address."""
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.test import RequestFactory
 
-from idlproject.throttle import client_address
+from idlproject.login import ThrottledAuthenticationForm
+from idlproject.throttle import LoginThrottle, client_address
 
 from .conftest import PASSWORD
 
@@ -189,3 +193,74 @@ def test_failures_from_any_host_of_one_ipv6_network_count_together(client, membe
         attempt(client, "member", "wrong-password", f"2001:db8:1:2::{n + 1}")
 
     assert attempt(client, "member", PASSWORD, "2001:db8:1:2::ffff").status_code == 429
+
+
+def test_guesses_sent_all_at_once_get_no_more_evaluations_than_the_limit(throttle, monkeypatch):
+    """40 simultaneous wrong guesses: each is counted before its slow hash, so only 5 are tried."""
+    evaluated, lock = [], threading.Lock()
+    start = threading.Barrier(40)
+
+    def slow_wrong_password(request, **credentials):
+        with lock:
+            evaluated.append(credentials["username"])
+        time.sleep(0.3)  # the password hash, which the guesses used to race past
+        return None
+
+    monkeypatch.setattr("django.contrib.auth.forms.authenticate", slow_wrong_password)
+
+    def guess(n):
+        request = RequestFactory().post(LOGIN_URL, REMOTE_ADDR=HOME)
+        form = ThrottledAuthenticationForm(request, data={"username": "member", "password": f"guess-{n}"})
+        start.wait()
+        form.is_valid()
+        return 429 if form.refusal else 200
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        statuses = list(pool.map(guess, range(40)))
+
+    assert len(evaluated) == throttle["pair_limit"] == 5
+    assert statuses.count(429) == 35
+    # Afterwards the account is locked from that address, as after five guesses in a row.
+    assert LoginThrottle("member", HOME).refusal().scope == "pair"
+
+
+RESET_URL = "/accounts/password_reset/"
+
+
+def ask_reset(client, email, address=HOME):
+    return client.post(RESET_URL, {"email": email}, REMOTE_ADDR=address)
+
+
+def test_password_reset_mails_are_limited_per_email_address(client, member, settings):
+    limit = settings.IDL_RESET_THROTTLE["email_limit"]
+
+    statuses = [ask_reset(client, member.email).status_code for _ in range(12)]
+
+    assert len(mail.outbox) == limit == 3  # not 12 mails to one member in a second
+    assert statuses == [302] * limit + [429] * (12 - limit)
+    response = ask_reset(client, member.email)
+    assert (
+        "Too many reset requests for this e-mail address; try again in 60 minutes."
+        in response.content.decode()
+    )
+    assert int(response["Retry-After"]) <= 3600
+
+
+def test_password_reset_refusals_do_not_tell_who_has_an_account(client, member):
+    known = [ask_reset(client, member.email).status_code for _ in range(5)]
+    unknown = [ask_reset(client, "nobody@example.com").status_code for _ in range(5)]
+
+    assert known == unknown == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_is_limited_per_client_address(client, make_user, settings):
+    limit = settings.IDL_RESET_THROTTLE["address_limit"]
+    users = [make_user() for _ in range(limit + 1)]
+
+    statuses = [ask_reset(client, user.email).status_code for user in users]
+
+    assert statuses == [302] * limit + [429]
+    assert len(mail.outbox) == limit
+    # Another address may still ask for the last one.
+    assert ask_reset(client, users[-1].email, address="198.51.100.7").status_code == 302

@@ -1,9 +1,12 @@
 """Settings are read in fresh processes, exactly as production and `make run` read them."""
 
 import json
+import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -167,3 +170,51 @@ def test_throttle_and_size_limits_come_from_the_environment(tmp_path):
     assert throttle["account_limit"] == 20 and throttle["pair_lock"] == 900  # the defaults stay
     assert proxies == 1
     assert sizes == [2**20, 8 * 2**20, 30 * 2**20]
+
+
+REDIS_URL = os.environ.get("IDL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_reachable():
+    host, port = urlsplit(REDIS_URL).hostname, urlsplit(REDIS_URL).port or 6379
+    try:
+        socket.create_connection((host, port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_redis_url_gives_a_working_shared_cache_for_the_login_throttle(tmp_path):
+    """REDIS_URL selects Django's Redis cache: its client is installed and the throttle runs on it."""
+    if not redis_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not reachable at {REDIS_URL}; CI must have it")
+        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
+    code = (
+        "import django, json; django.setup()\n"
+        "from django.conf import settings as s; from django.core.cache import cache\n"
+        "from idlproject.throttle import LoginThrottle\n"
+        "throttle = LoginThrottle('redis-test-' + s.CACHES['default']['KEY_PREFIX'], '192.0.2.77')\n"
+        "cache.set('probe', {'a': 1}, 30); probe = cache.get('probe'); cache.delete('probe')\n"
+        "refusals = []\n"
+        "for _ in range(6):\n"
+        "    refusal = throttle.begin()\n"
+        "    refusals.append(refusal.scope if refusal else None)\n"
+        "    if not refusal: throttle.failed()\n"
+        "cache.delete_many([throttle._key(k, sc) for k in ('fail', 'lock', 'slow') for sc in throttle.keys])\n"
+        "print(json.dumps([s.CACHES['default']['BACKEND'], probe, refusals]))"
+    )
+    env = {**PRODUCTION_ENV, "REDIS_URL": REDIS_URL, "IDL_LOGIN_SLOW_AFTER": "100"}
+    result = run_python(code, env, tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    backend, probe, refusals = json.loads(result.stdout)
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+    assert probe == {"a": 1}
+    assert refusals == [None] * 5 + ["pair"]
+
+
+def test_the_redis_client_is_pinned():
+    """A fresh `make install` must bring what REDIS_URL needs: every login failed without it."""
+    pins = (ROOT / "requirements.txt").read_text().split()
+    assert any(pin.startswith("redis==") for pin in pins)
