@@ -55,7 +55,10 @@ def normalize_url(url):
     if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.IGNORECASE):
         # Repo-relative paths such as ./projects/fnn: compare without the leading ./ and slash.
         return "path:" + re.sub(r"^(\./)+", "", url).strip("/")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[": not a link a browser could open; compare it as text
+        return url.lower()
     host = (parts.hostname or "").lower().removeprefix("www.")
     if parts.port and parts.port not in (80, 443):
         host = f"{host}:{parts.port}"

@@ -90,10 +90,7 @@ def reference_lookup(request):
     """Search-as-you-type for reference pickers: up to 10 titles matching every word typed."""
     if url := request.GET.get("url", "").strip():
         # "Is this link already in the library?", asked while a form is being filled in.
-        try:
-            match = find_reference(link_from(url), "")
-        except ValueError:  # not a link at all (`http://[`): nothing in the library has it
-            match = None
+        match = find_reference(link_from(url), "")
         matches = [match] if match else []
     else:
         query = request.GET.get("q", "").strip()

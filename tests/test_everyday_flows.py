@@ -394,3 +394,10 @@ def test_the_idea_members_box_shows_usernames(member_client, make_user, make_ide
     idea.members.add(ada)
     page = member_client.get(idea.get_absolute_url()).content.decode()
     assert '">ada</a></li>' in page and "Ada Lovelace" not in page
+
+
+def test_a_link_no_browser_could_open_is_an_answer_not_a_crash(member_client):
+    assert member_client.get(reverse("search"), {"q": "http://["}).status_code == 200
+    assert member_client.get(reverse("library:lookup"), {"url": "http://["}).json() == {"results": []}
+    response = member_client.post(reverse("library:add"), {"kind": "paper", "title": "Odd", "url": "http://["})
+    assert response.status_code in (200, 302)
