@@ -399,5 +399,7 @@ def test_the_idea_members_box_shows_usernames(member_client, make_user, make_ide
 def test_a_link_no_browser_could_open_is_an_answer_not_a_crash(member_client):
     assert member_client.get(reverse("search"), {"q": "http://["}).status_code == 200
     assert member_client.get(reverse("library:lookup"), {"url": "http://["}).json() == {"results": []}
-    response = member_client.post(reverse("library:add"), {"kind": "paper", "title": "Odd", "url": "http://["})
+    response = member_client.post(
+        reverse("library:add"), {"kind": "paper", "title": "Odd", "url": "http://["}
+    )
     assert response.status_code in (200, 302)

@@ -115,6 +115,7 @@ def url_of(attr):
 
 SITE_ROWS = [
     reading("home"),
+    reading("tags"),
     reading("tag", args=lambda w: [w.tag.slug]),
     reading("member", args=lambda w: [w.author.username]),
     row(

@@ -112,7 +112,8 @@ class Findings:
         self.outside = []
 
     def add_region(self, markers, findings):
-        assert len(markers) == 1, f"a region showing {markers or 'no vector'}: {findings}"
+        # One vector a region (a reading's snippet may name it twice: in the title it names and its notes).
+        assert len(set(markers)) == 1, f"a region showing {markers or 'no vector'}: {findings}"
         self.by_marker.setdefault(markers[0], []).extend(findings)
 
     def add_page(self, html):

@@ -34,8 +34,10 @@ def test_member_adds_a_paper_and_finds_it_in_the_library(page, make_user):
     expect(page.locator(".summary math")).to_be_visible()
 
     page.get_by_role("link", name="Library").click()
-    expect(page.get_by_role("link", name="Titans: Learning to Memorize at Test Time")).to_be_visible()
-    page.get_by_role("textbox", name="Tag").fill("memory")
+    expect(
+        page.get_by_role("link", name="Titans: Learning to Memorize at Test Time", exact=True)
+    ).to_be_visible()
+    page.get_by_role("combobox", name="Tag").fill("memory")
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 reference", exact=True)).to_be_visible()
 
