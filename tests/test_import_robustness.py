@@ -87,13 +87,11 @@ def test_a_members_write_succeeds_while_a_preview_runs(curator_client, curator, 
         # The member writes while the dry run is under way, as a second worker would.
         self.progress = lambda done, total: writes or (thread.start(), thread.join(timeout=60))
         thread = threading.Thread(target=write)
-        try:
-            return run(self, sources)
-        finally:
-            connection.close()  # the thread's own connection is its business; ours stays usable
+        return run(self, sources)
 
     monkeypatch.setattr(library_importer.LibraryImporter, "run", run_with_a_member_writing)
-    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 2)
+    if connection.vendor == "sqlite":  # fail in seconds, not after the 20 s busy timeout
+        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 2)
 
     response = curator_client.post(IMPORT_URL, {"file": upload("log.md", READING_LOG), "reader": curator.pk})
 
