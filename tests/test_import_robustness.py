@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -77,12 +77,15 @@ def test_a_members_write_succeeds_while_a_preview_runs(curator_client, curator, 
 
     def run_with_a_member_writing(self, sources):
         def write():
-            writes.append(
-                member_client.post(
-                    reverse("library:log_add"),
-                    {"title": "Written during the preview", "kind": "paper", "read_on": "2025-01-02"},
+            try:
+                writes.append(
+                    member_client.post(
+                        reverse("library:log_add"),
+                        {"title": "Written during the preview", "kind": "paper", "read_on": "2025-01-02"},
+                    )
                 )
-            )
+            finally:
+                connections.close_all()  # this thread's own connection
 
         # The member writes while the dry run is under way, as a second worker would.
         self.progress = lambda done, total: writes or (thread.start(), thread.join(timeout=60))
