@@ -71,7 +71,7 @@ check-seeds: install
 backup: install
 	$(DEV) $(PY) manage.py backup
 
-## Replace the database with a backup: make restore FILE=backups/idl-sqlite-….sqlite3 (asks first).
+## Replace the database with a backup: make restore FILE=backups/idl-sqlite-….sqlite3 (asks first; stop the site first).
 restore: install
 	@test -n "$(FILE)" || { echo "Usage: make restore FILE=<backup file>. Backups, newest first:"; \
 		ls -1t "$${IDL_BACKUP_DIR:-backups}" 2>/dev/null | head -n 10; exit 2; }

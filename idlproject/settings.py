@@ -104,12 +104,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite serves several gunicorn workers: WAL lets readers run beside a writer,
     # IMMEDIATE takes the write lock at BEGIN (so a writer waits instead of failing on
     # upgrade with "database is locked"), and the timeout is how long it waits.
+    # synchronous=FULL syncs the WAL at every commit: a write the site acknowledged survives
+    # an OS crash or power cut (NORMAL could lose the last ones), for 0.2-3.5 ms a commit.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
+            "PRAGMA synchronous=FULL;"
             "PRAGMA foreign_keys=ON;"
             "PRAGMA busy_timeout=20000;"
         ),

@@ -11,6 +11,7 @@ own references and entries, and writes with bulk inserts.
 
 import itertools
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
@@ -117,6 +118,15 @@ class LibraryImporter:
                 transaction.set_rollback(True)
         return self.report
 
+    def _recorded(self, model, filename):
+        """Bulk writes with their revisions, search documents and caches; a dry run, rolled back
+        at the end, writes the rows (later lines match them) but skips keeping them."""
+        if self.report.dry_run:
+            return nullcontext(changes.Batch())
+        return changes.bulk_change(
+            model, self.reader, changes.Action.IMPORTED, note=f"Imported from {filename}"
+        )
+
     # The reading log
 
     def _import_log(self, source):
@@ -162,11 +172,10 @@ class LibraryImporter:
                 logged_url=item.url,
                 notes=item.notes,
             )
-            entry.prepare()
+            if not self.report.dry_run:  # renders the notes, which a dry run would throw away
+                entry.prepare()
             new.append(entry)
-        imported = changes.bulk_change(
-            LogEntry, self.reader, changes.Action.IMPORTED, note=f"Imported from {filename}"
-        )
+        imported = self._recorded(LogEntry, filename)
         with imported as batch:
             batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
         self.report.entries_created += len(new)
@@ -234,9 +243,7 @@ class LibraryImporter:
                 by_title.setdefault(reference.title_key, reference)
             result.append(reference)
         if created:
-            imported = changes.bulk_change(
-                Reference, self.reader, changes.Action.IMPORTED, note=f"Imported from {filename}"
-            )
+            imported = self._recorded(Reference, filename)
             with imported as batch:
                 batch.add(reference.pk for reference in Reference.objects.bulk_create(created))
         return result

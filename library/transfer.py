@@ -1,6 +1,7 @@
 """Import and export on the site: the same code and report as the management commands.
 
-An upload is first imported as a dry run and the report shown; the decoded text waits in the
+An upload is first imported as a dry run (on SQLite, against a private copy of the database,
+so members' writes go on meanwhile) and the report shown; the decoded text waits in the
 session until the curator confirms, so the file is read once and imported exactly as previewed.
 """
 
@@ -15,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from wiki.access import public_read, staff_required
+from wiki.snapshot import private_copy
 from wiki.units import megabytes
 
 from .exporter import export_log, export_papers
@@ -88,7 +90,9 @@ class ImportPage:
             }
             try:
                 text, notes = read_file(upload.read(), upload.name)
-                report = self.run(request, text, upload.name, options, dry_run=True)
+                # Not on the live database: members' writes go on while the preview runs.
+                with private_copy():
+                    report = self.run(request, text, upload.name, options, dry_run=True)
             except ImportFormatError as error:
                 form.add_error("file", f"{error}. Nothing was imported.")
             else:

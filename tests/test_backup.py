@@ -4,6 +4,7 @@ The tests commit for real (pg_dump only sees committed data) and run the command
 operator would. Every model is compared row by row, so models added later are covered too.
 """
 
+import contextlib
 import io
 import sqlite3
 from datetime import date
@@ -17,10 +18,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from ideas.models import Area, IdeaReference, StatusChange
-from library.models import FeedToken, Reference
+from library.models import FeedToken, LogEntry, Reference
 from wiki.backup import run_pg
 from wiki.search import search
 
@@ -32,6 +33,19 @@ def backup_dir(tmp_path, monkeypatch):
     directory = tmp_path / "backups"
     monkeypatch.setenv("IDL_BACKUP_DIR", str(directory))
     return directory
+
+
+@pytest.fixture(autouse=True)
+def site_stopped():
+    """Restore refuses while anything else is connected: end the sessions earlier tests' threads
+    (a live server's, concurrent writers') left open on the test database, as stopping the
+    site would."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
 
 
 def snapshot():
@@ -223,3 +237,125 @@ def test_refused_files_change_nothing(wiki, backup_dir, tmp_path, monkeypatch):
         call_command("restore", str(backup_file(backup_dir)))
     assert snapshot() == before
     assert not list(backup_dir.glob("*before-restore*"))
+
+
+def corrupt_an_index(path):
+    """Point an index's definition at another column: its entries no longer match the rows.
+
+    quick_check reads such a file as sound; only integrity_check compares indexes with rows."""
+    db = sqlite3.connect(path)
+    (name, sql) = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'library_reference' "
+        "AND sql LIKE '%(\"title_key\")%'"
+    ).fetchone()
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute(
+        "UPDATE sqlite_master SET sql = ? WHERE name = ?", [sql.replace('"title_key"', '"kind"'), name]
+    )
+    db.commit()
+    db.close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    assert "missing from index" in db.execute("PRAGMA integrity_check").fetchone()[0]
+    db.close()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_backup_with_a_broken_index_is_refused(wiki, backup_dir):
+    run_backup()
+    path = backup_file(backup_dir)
+    corrupt_an_index(path)
+    wiki["comments"][1].delete()
+    before = snapshot()
+    with pytest.raises(CommandError, match=r"damaged \(SQLite's integrity_check: row \d+ missing from index"):
+        call_command("restore", str(path), "--noinput")
+    assert snapshot() == before
+    assert not list(backup_dir.glob("*before-restore*"))
+    with connection.cursor() as cursor:
+        assert cursor.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@contextlib.contextmanager
+def site_database(tmp_path):
+    """The database the site serves, as production has it: a file on SQLite (the tests' own
+    is in memory, which no other process could open), the test database on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield connection.settings_dict
+        return
+    live = connections["default"]
+    live.ensure_connection()
+    path = tmp_path / "site.sqlite3"
+    target = sqlite3.connect(path)
+    live.connection.backup(target)
+    target.execute("PRAGMA journal_mode=WAL")
+    target.close()
+    site = connections.create_connection("default")
+    site.settings_dict = {**live.settings_dict, "NAME": str(path)}
+    connections["default"] = site
+    try:
+        yield site.settings_dict
+    finally:
+        site.close()
+        connections["default"] = live
+
+
+def open_session(settings_dict):
+    """Another process's connection to the database, e.g. a gunicorn worker's, idle."""
+    if connection.vendor == "sqlite":
+        other = sqlite3.connect(settings_dict["NAME"], isolation_level=None)
+        other.execute("SELECT count(*) FROM library_reference").fetchone()
+        return other
+    other = connections.create_connection("default")
+    other.ensure_connection()
+    return other
+
+
+def test_restore_refuses_while_the_site_is_connected(wiki, backup_dir, tmp_path):
+    with site_database(tmp_path) as database:
+        run_backup()
+        path = backup_file(backup_dir)
+        entry_id = wiki["entry"].pk
+        wiki["entry"].delete()
+        before = snapshot()
+        worker = open_session(database)
+        try:
+            with pytest.raises(CommandError, match=r"Stop the site first.*Nothing changed"):
+                call_command("restore", str(path), "--noinput")
+        finally:
+            worker.close()
+        assert snapshot() == before
+        assert not list(backup_dir.glob("*before-restore*"))
+        # With the site stopped it goes ahead.
+        call_command("restore", str(path), "--noinput", stdout=io.StringIO())
+        assert LogEntry.objects.filter(pk=entry_id).exists()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_nobody_writes_while_sqlite_is_restored(wiki, backup_dir, tmp_path, monkeypatch):
+    """From the safety backup to the end of the swap the file is locked: a worker starting
+    meanwhile waits, and then sees the restored data."""
+    from wiki import backup as backup_module
+
+    attempts = []
+    safety_backup = backup_module.backup
+
+    def backup_then_try_to_write(*args, **kwargs):
+        path = safety_backup(*args, **kwargs)
+        worker = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None, timeout=0)
+        try:
+            worker.execute("BEGIN IMMEDIATE")
+            worker.execute("UPDATE library_reference SET title = 'Written mid-restore'")
+            worker.execute("COMMIT")
+            attempts.append("written")
+        except sqlite3.OperationalError as error:
+            attempts.append(str(error))
+        finally:
+            worker.close()
+        return path
+
+    with site_database(tmp_path):
+        run_backup()
+        monkeypatch.setattr(backup_module, "backup", backup_then_try_to_write)
+        call_command("restore", str(backup_file(backup_dir)), "--noinput", stdout=io.StringIO())
+        assert attempts == ["database is locked"]
+        assert not Reference.objects.filter(title="Written mid-restore").exists()

@@ -47,7 +47,7 @@ def test_sqlite_is_set_up_for_concurrent_writers(tmp_path):
         "journal_mode": "wal",
         "busy_timeout": 20000,
         "foreign_keys": 1,
-        "synchronous": 1,  # NORMAL: safe with WAL, far fewer fsyncs than FULL
+        "synchronous": 2,  # FULL: an acknowledged write survives an OS crash (NORMAL may lose it)
         "transaction_mode": "IMMEDIATE",
     }
 

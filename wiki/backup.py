@@ -7,7 +7,10 @@ transaction. Either way the file holds everything, the full-text index included,
 restore needs no rebuilding.
 
 A restore checks the file before touching anything: it must exist, be a backup of the
-configured engine and be an IDL Wiki database.
+configured engine, be an IDL Wiki database and (SQLite) pass a full integrity check. It
+refuses while anything else is connected to the database (the site's workers, a shell): a
+write begun before the restore would land on top of the restored data. On SQLite it holds an
+exclusive lock from the safety backup to the end of the swap, so nobody reads or writes between.
 """
 
 import contextlib
@@ -59,8 +62,11 @@ def vendor():
 # Backing up
 
 
-def backup(directory=None, label=""):
-    """Back up the configured database into a new file in `directory`; returns its path."""
+def backup(directory=None, label="", source=None):
+    """Back up the configured database into a new file in `directory`; returns its path.
+
+    `source`: on SQLite, a sqlite3 connection to copy from instead of Django's (the restore's
+    locked one)."""
     engine = vendor()
     directory = Path(directory or backup_dir())
     # The file holds password hashes, sessions and feed keys: readable by its owner only.
@@ -71,7 +77,10 @@ def backup(directory=None, label=""):
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.close(fd)
     try:
-        (_sqlite_backup if engine == "sqlite" else _pg_dump)(partial)
+        if engine == "sqlite":
+            _sqlite_backup(partial, source)
+        else:
+            _pg_dump(partial)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
@@ -87,11 +96,13 @@ def _new_file(directory, engine, label):
     return path
 
 
-def _sqlite_backup(path):
-    connection.ensure_connection()
+def _sqlite_backup(path, source=None):
+    if source is None:
+        connection.ensure_connection()
+        source = connection.connection
     target = sqlite3.connect(path)
     try:
-        connection.connection.backup(target)
+        source.backup(target)
         # The copy inherits WAL mode; a rollback journal keeps it one file wherever it goes.
         target.execute("PRAGMA journal_mode=DELETE")
     finally:
@@ -146,8 +157,11 @@ def _sqlite_tables(path):
     try:
         source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            if source.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                raise BackupError(f"{path} is damaged (SQLite's quick_check fails).")
+            # The full check: quick_check passes a file whose indexes miss rows, and
+            # restoring one would leave the live database failing integrity_check.
+            problems = [row for (row,) in source.execute("PRAGMA integrity_check(5)")]
+            if problems != ["ok"]:
+                raise BackupError(f"{path} is damaged (SQLite's integrity_check: {'; '.join(problems)}).")
             return {name for (name,) in source.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         finally:
             source.close()
@@ -177,10 +191,11 @@ def restore(checked, safety_backup=True):
     """
     if connection.in_atomic_block:
         raise BackupError("A restore cannot run inside a transaction.")
-    before = backup(label="before-restore") if safety_backup else None
     if checked.engine == "sqlite":
-        _sqlite_restore(checked.path)
+        before = _sqlite_restore(checked.path, safety_backup)
     else:
+        _refuse_other_pg_sessions()
+        before = backup(label="before-restore") if safety_backup else None
         _pg_restore(checked)
     # Cached counts and pages describe the data that was just replaced.
     for alias in settings.CACHES:
@@ -188,14 +203,62 @@ def restore(checked, safety_backup=True):
     return before
 
 
-def _sqlite_restore(path):
-    connection.ensure_connection()
-    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+IN_USE = (
+    "Something else is connected to {database} (the site's workers, a shell or another command). "
+    "Stop the site first: a write begun before the restore would land on top of the restored data. "
+    "Nothing changed."
+)
+
+
+def _sqlite_restore(path, safety_backup):
+    name = str(connection.settings_dict["NAME"])
+    if not Path(name).is_file():  # an in-memory database (tests): no other process can open it
+        live = None
+        connection.ensure_connection()
+        target = connection.connection
+    else:
+        connection.close()
+        live = target = _sqlite_lock(name)
     try:
-        # One step copies every page under one lock: other workers see the old or the new database.
-        source.backup(connection.connection)
+        before = backup(label="before-restore", source=live) if safety_backup else None
+        source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            # One step copies every page, under the exclusive lock taken above.
+            source.backup(target)
+        finally:
+            source.close()
     finally:
-        source.close()
+        if live is not None:
+            live.close()  # releases the lock: the site may start again
+    return before
+
+
+def _sqlite_lock(name):
+    """A connection holding the database file exclusively: no other may read or write until
+    it closes. Refused (BackupError) while any other connection has the file open."""
+    live = sqlite3.connect(name, isolation_level=None, timeout=2)
+    try:
+        # Set before the first read, exclusive mode keeps the lock after COMMIT, and in WAL mode
+        # it cannot be had while another connection holds the database's shared memory.
+        live.execute("PRAGMA locking_mode=EXCLUSIVE")
+        live.execute("BEGIN EXCLUSIVE")
+        live.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        live.execute("COMMIT")
+    except sqlite3.OperationalError:
+        live.close()
+        raise BackupError(IN_USE.format(database=_database_label())) from None
+    return live
+
+
+def _refuse_other_pg_sessions():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        (others,) = cursor.fetchone()
+    if others:
+        raise BackupError(IN_USE.format(database=_database_label()))
 
 
 def _pg_restore(checked):

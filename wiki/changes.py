@@ -160,7 +160,10 @@ def bulk_change(model, user, action, *, note="", pks=()):
 def _chunks(model, pks, size=500):
     tracked = tracked_for(model)
     for start in range(0, len(pks), size):
-        objects = model.objects.filter(pk__in=pks[start : start + size])
+        # A revision names each object and what it points to (a reading's reader and reference):
+        # fetched with it, not one query per object.
+        related = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+        objects = model.objects.filter(pk__in=pks[start : start + size]).select_related(*related)
         if tracked.has_tags:
             objects = objects.prefetch_related("tags")
         yield list(objects)

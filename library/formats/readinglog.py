@@ -25,6 +25,9 @@ LEGEND_LINE_RE = re.compile(r"^- (?P<icon>\S+?):\s*(?P<label>.+)$")
 # The link target runs to the last ")" of the line, so urls with brackets or parentheses survive.
 LINKED_RE = re.compile(r"^\[(?P<title>.*)\]\((?P<url>[^\s]*)\)\s*$")
 NOTE_INDENT = "    "
+# Points nest by four columns each; markdown renders a level by recursing, and a few hundred
+# levels exhaust Python's stack. Deeper notes are refused at their line.
+MAX_NOTE_DEPTH = 50
 
 # What the legend's own words say, so an icon that lost a byte still finds its kind.
 LABEL_KINDS = [
@@ -93,6 +96,12 @@ def parse(text, filename="<log>"):
             if current is None:
                 raise ImportFormatError(filename, number, "an indented note that belongs to no entry")
             note = line[len(NOTE_INDENT) :] if line.startswith(NOTE_INDENT) else line[1:]
+            if _depth(note) > MAX_NOTE_DEPTH:
+                raise ImportFormatError(
+                    filename,
+                    number,
+                    f"the note nests deeper than {MAX_NOTE_DEPTH} levels; flatten it to import the file",
+                )
             current.notes = f"{current.notes}\n{note.rstrip()}" if current.notes else note.rstrip()
             continue
         if stripped.startswith("- "):
@@ -113,6 +122,13 @@ def parse(text, filename="<log>"):
         )
     if current:
         yield current
+
+
+def _depth(note):
+    """The nesting level of a note's line: 1 for a point written at the note's own indent."""
+    indent = len(note) - len(note.lstrip())
+    columns = len(note[:indent].expandtabs(len(NOTE_INDENT)))
+    return columns // len(NOTE_INDENT) + 1
 
 
 def _kind_for_label(label, filename, number):

@@ -6,7 +6,8 @@ from wiki.backup import BackupError, check, pending_migrations, restore
 class Command(BaseCommand):
     help = (
         "Replace every record of the database with a backup made by `manage.py backup`. The file is "
-        "checked first; the database as it was is backed up before anything is replaced."
+        "checked first; the database as it was is backed up before anything is replaced. Stop the site "
+        "first: it refuses while anything else is connected to the database."
     )
 
     def add_arguments(self, parser):
