@@ -44,6 +44,17 @@ class ImportReport:
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     dry_run: bool = False
+    # What a preview lists, each as (line, text): the first LISTED of each; the counts say the rest.
+    added: list = field(default_factory=list)
+    matched: list = field(default_factory=list)
+    new_entries: list = field(default_factory=list)
+
+    LISTED = 200
+
+    def listed(self, which, line, text):
+        items = getattr(self, which)
+        if len(items) < self.LISTED:
+            items.append((line, text))
 
     def summary(self):
         new = "to add" if self.dry_run else "new"
@@ -175,6 +186,7 @@ class LibraryImporter:
             if not self.report.dry_run:  # renders the notes, which a dry run would throw away
                 entry.prepare()
             new.append(entry)
+            self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
         imported = self._recorded(LogEntry, filename)
         with imported as batch:
             batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
@@ -232,10 +244,17 @@ class LibraryImporter:
                 reference.prepare()
                 created.append(reference)
                 self.report.references_created += 1
+                self.report.listed("added", record["line"], record["title"])
             elif reference.pk is None:
                 pass  # created earlier in this batch
             else:
                 self.report.references_matched += 1
+                matched = (
+                    record["title"]
+                    if record["title"] == reference.title
+                    else f"{record['title']} → {reference.title}"
+                )
+                self.report.listed("matched", record["line"], matched)
                 self._fill(reference, record, filename)
             if reference.identity:
                 by_identity.setdefault(reference.identity, reference)

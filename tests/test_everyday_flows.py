@@ -403,3 +403,28 @@ def test_a_link_no_browser_could_open_is_an_answer_not_a_crash(member_client):
         reverse("library:add"), {"kind": "paper", "title": "Odd", "url": "http://["}
     )
     assert response.status_code in (200, 302)
+
+
+def test_a_migration_moves_readings_titles_into_their_bodies(transactional_db):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from wiki.models import SearchDocument
+    from wiki.search import search
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([("library", "0012_one_tag_per_name")])
+    stamp = timezone.now()
+    fields = {"heading": "bob read it", "url": "/library/1/#log-7", "stamp": stamp}
+    SearchDocument.objects.create(
+        doc_type="log", object_id=7, title="Attention Is All You Need", body="notes", **fields
+    )
+    SearchDocument.objects.create(
+        doc_type="reference", object_id=1, title="Attention Is All You Need", body="", **fields
+    )
+    MigrationExecutor(connection).migrate([("library", "0013_readings_found_below_their_reference")])
+    reading = SearchDocument.objects.get(doc_type="log")
+    assert (reading.title, reading.body) == ("", "Attention Is All You Need\nnotes")
+    hits, _ = search("attention")
+    assert [hit.document.doc_type for hit in hits] == ["reference", "log"], "the full-text index followed"
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -123,3 +123,19 @@ def test_downloads_follow_the_read_rules(client, settings):
     settings.IDL_PUBLIC_READ = True
     for name in ("library:papers_download", "library:log_download", "ideas:download"):
         assert client.get(reverse(name)).status_code == 200
+
+
+def test_the_preview_lists_what_would_be_added_and_matched(curator_client, member, make_reference, settings):
+    make_reference(title="Attention Is All You Need", url="https://arxiv.org/abs/1706.03762")
+    response = curator_client.post(IMPORT_URL, {"file": upload("log.md", READING_LOG), "reader": member.pk})
+    page = response.content.decode()
+    added = dict(response.context["report"].added)
+    matched = dict(response.context["report"].matched)
+    assert matched == {10: "Attention Is All You Need"}, "the log's pdf link with its typo matches by title"
+    assert "Attention Is All You Need" not in added.values() and "Let's build GPT" in added.values()
+    assert "<summary>References to add (" in page and "<summary>Matched in the library (1)</summary>" in page
+    assert '<span class="meta">line 10</span> Attention Is All You Need' in page
+    assert (
+        "<summary>Log entries to add (9)</summary>" in page and "09/25/2024 Attention Is All You Need" in page
+    )
+    assert not LogEntry.objects.exists()

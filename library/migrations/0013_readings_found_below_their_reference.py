@@ -2,14 +2,14 @@
 for a title ranks the reference above the many readings of it (library/tracked.py)."""
 
 from django.db import migrations
-from django.db.models import F, Value
+from django.db.models import F, TextField, Value
 from django.db.models.functions import Concat
 
 
 def titles_into_bodies(apps, schema_editor):
     SearchDocument = apps.get_model("wiki", "SearchDocument")
     SearchDocument.objects.filter(doc_type="log").exclude(title="").update(
-        body=Concat(F("title"), Value("\n"), F("body")), title=""
+        body=Concat(F("title"), Value("\n"), F("body"), output_field=TextField()), title=""
     )
 
 
