@@ -146,14 +146,14 @@ TOO_COMPLEX_MESSAGE = (
 )
 
 # The work budget, in units of about a nanosecond of rendering on the machine it was tuned on:
-# a real 100 KB note with links, lists, tables and math spends 3-10 million, the pathological
+# a real 100 KB note with links, lists, tables and math spends about 230 million, the pathological
 # inputs of benchmarks/markdown_corpus.py run out within a few tenths of a second.
-BUDGET = 300_000_000
+BUDGET = 400_000_000
 SCAN_COST = 200  # per character the link parsers walk in Python, one at a time
 MATH_COST = 20_000  # per formula, on top of its length: latex2mathml builds a tree for each
 BLOCK_COST = 10  # per character of a block each block step searches
 ATTEMPT_COST = 4_000  # per inline pattern tried on a piece of text
-DELIMITER_COST = 50_000  # per emphasis delimiter looked at
+DELIMITER_COST = 20_000  # per emphasis delimiter looked at, and per pair found
 
 
 class Budget:
@@ -216,6 +216,15 @@ def _charging_delimiter(search):
     return charged
 
 
+def _charging_region(add):
+    @wraps(add)
+    def charged(*args):
+        _charge(DELIMITER_COST)
+        return add(*args)
+
+    return charged
+
+
 def _charging_attempt(compiled):
     """Each inline pattern tried on each piece of text costs its overhead, match or not."""
 
@@ -243,8 +252,10 @@ def _metered(md):
     for processor in md.inlinePatterns:
         processor.getCompiledRegExp = _charging_attempt(processor.getCompiledRegExp)
         processor.handleMatch = _charging_inline(processor.handleMatch)
-        if hasattr(processor, "search"):  # emphasis walks its delimiters in one handleMatch
+        if hasattr(processor, "add_region"):  # emphasis walks its delimiters in one handleMatch
             processor.search = _charging_delimiter(processor.search)
+            # Each pair becomes an element the tree walk visits at its depth.
+            processor.add_region = _charging_region(processor.add_region)
         for name in ("getText", "getLink"):
             if hasattr(processor, name):
                 setattr(processor, name, _charging_scan(getattr(processor, name)))
@@ -319,8 +330,13 @@ def _render(text):
     _local.budget, _local.length = Budget(BUDGET), len(text)
     try:
         html = md.convert(text)
-    except RecursionError:  # nesting deeper than the interpreter's stack: too complex too
-        raise MarkdownTooComplex from None
+    except BaseException as error:
+        # A conversion stopped halfway leaves the parsers' state (list nesting, ancestors)
+        # behind, which would garble the thread's next document: start it on a fresh instance.
+        _local.md = None
+        if isinstance(error, RecursionError):  # nesting deeper than the stack: too complex too
+            raise MarkdownTooComplex from None
+        raise
     finally:
         _local.budget = None
         md.reset()  # clears the stash and footnote-like state between documents
