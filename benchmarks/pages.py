@@ -9,8 +9,9 @@ main page, logged in as a member with DEBUG off (benchmarks/settings.py), counts
 and the time spent in the database of a few requests and times 50 more after a warm-up, in
 process with django.test.Client. Then it serves the same settings with gunicorn (2 workers)
 and measures requests per second with wrk for the library list and idea pages next to a
-database-free 50-row view (benchmarks/urls.py), the framework's floor on this machine. Prints
-both tables and writes benchmarks/results/pages-<database>.json.
+database-free 50-row view (benchmarks/urls.py), the framework's floor on this machine. Last it
+renders each pathological markdown input (benchmarks/markdown_corpus.py) and reports the slowest.
+Prints the tables and writes benchmarks/results/pages-<database>.json.
 
 The planner's statistics are fresh, as `demo_data --scale` leaves them: PostgreSQL gets VACUUM
 ANALYZE first (the state autovacuum keeps a server in; it may be off on a development machine),
@@ -48,6 +49,7 @@ MAX_DEEP_PAGE_RATIO = 2
 MIN_THROUGHPUT_RATIO = 0.5
 BIBTEX_SIZE = 500
 SEARCHES = ["attention", "sparse autoencoders", "mixture of experts"]
+TEXT_LIMIT_LABEL = "100 KB (the markdown fields' limit)"
 
 
 def scale_label(n):
@@ -434,6 +436,28 @@ def code_version():
     return {"commit": git("rev-parse", "--short", "HEAD"), "uncommitted": changed.splitlines()}
 
 
+def markdown_worst():
+    """Render every input of benchmarks/markdown_corpus.py (at the fields' limit) once: the
+    slowest, and what each came to (rendered or refused as too complex)."""
+    from benchmarks.markdown_corpus import pathological_inputs
+    from library.models import TEXT_LIMIT
+    from wiki import rendering
+
+    rendering.render_markdown("warm *up* [a](b) $x$")
+    timings = {}
+    for name, text in pathological_inputs(TEXT_LIMIT).items():
+        rendering._local.__dict__.pop("remembered", None)  # render for real, not from memory
+        started = time.perf_counter()
+        try:
+            rendering.render_markdown_or_refuse(text)
+            outcome = "rendered"
+        except rendering.MarkdownTooComplex:
+            outcome = "refused"
+        timings[name] = {"ms": round((time.perf_counter() - started) * 1000, 1), "outcome": outcome}
+    worst = max(timings, key=lambda name: timings[name]["ms"])
+    return {"worst_input": worst, "worst_ms": timings[worst]["ms"], "inputs": timings}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=SCALE, help="references in the data set")
@@ -505,6 +529,13 @@ def main():
     bib = next(row for row in rows if "bibtex" in row)
     print(f"BibTeX: {bib['bibtex_entries']} entries, {bib['bytes'] // 1024} KiB.")
 
+    markdown = markdown_worst()
+    refused = sum(timing["outcome"] == "refused" for timing in markdown["inputs"].values())
+    print(
+        f"Markdown: {len(markdown['inputs'])} pathological inputs of {TEXT_LIMIT_LABEL}, {refused} refused as "
+        f"too complex; worst render {markdown['worst_ms']:.0f} ms ({markdown['worst_input']})."
+    )
+
     idea_urls = [row["url"] for row in rows if row["url"].startswith("/ideas/") and row["url"] != "/ideas/"]
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     wrk_urls = [
@@ -541,6 +572,7 @@ def main():
                 "timed_requests": args.requests,
                 "pages": rows,
                 "throughput": wrk_results,
+                "markdown": markdown,
             },
             indent=2,
         )

@@ -103,6 +103,7 @@ class Idea(models.Model):
     )
 
     objects = IdeaQuerySet.as_manager()
+    markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["-updated", "-id"]
@@ -180,6 +181,7 @@ class Comment(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()
+    markdown_fields = {"body": "body_html"}
 
     class Meta:
         ordering = ["created", "id"]
@@ -192,7 +194,8 @@ class Comment(models.Model):
         return f"{self.author} on {self.idea}"
 
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
+            self.body_html = render_markdown(self.body)  # already rendered by the form, as a rule
         super().save(*args, **kwargs)
         if not self.is_hidden:
             Idea.objects.filter(pk=self.idea_id).update(last_activity=timezone.now())

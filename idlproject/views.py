@@ -22,7 +22,7 @@ from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
-from wiki.rendering import render_markdown
+from wiki.rendering import MarkdownTooComplex, plain_html, render_markdown_or_refuse
 from wiki.units import megabytes
 
 PREVIEW_LIMIT = 100_000
@@ -65,7 +65,10 @@ def markdown_preview(request):
     text = request.POST.get("text", "")
     if len(text) > PREVIEW_LIMIT:
         return JsonResponse({"error": "Too long to preview."}, status=413)
-    return JsonResponse({"html": render_markdown(text)})
+    try:
+        return JsonResponse({"html": render_markdown_or_refuse(text)})
+    except MarkdownTooComplex as refused:  # saving it would be refused the same way
+        return JsonResponse({"html": plain_html(text), "error": str(refused)})
 
 
 @require_safe

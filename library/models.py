@@ -134,6 +134,7 @@ class Reference(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = ReferenceQuerySet.as_manager()
+    markdown_fields = {"summary": "summary_html"}  # rendered before the save (wiki.forms)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -232,6 +233,7 @@ class LogEntry(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = LogEntryQuerySet.as_manager()
+    markdown_fields = {"notes": "notes_html"}
 
     class Meta:
         ordering = ["-read_on", "id"]

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from . import changes
 from .forms import VersionedModelForm
+from .rendering import render_markdown
 
 
 class VersionedAdminForm(VersionedModelForm):
@@ -36,6 +37,14 @@ class TrackedAdmin:
     """Mixed into a ModelAdmin of a tracked model: its writes go through wiki.changes."""
 
     form = VersionedAdminForm
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The admin validates and saves in one transaction (a write lock on SQLite): render the
+        # posted markdown before it opens, so the form and the save find it already rendered.
+        if request.method == "POST":
+            for name in getattr(self.model, "markdown_fields", {}):
+                render_markdown(request.POST.get(name, ""))
+        return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         form.saved_before = changes.begin(obj)

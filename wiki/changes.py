@@ -23,6 +23,7 @@ from django.db import transaction
 
 from . import history, upkeep
 from .models import Revision
+from .rendering import render_markdown
 from .tracking import tracked_for
 
 Action = Revision.Action
@@ -172,9 +173,17 @@ def _chunks(model, pks, size=500):
 # Restoring
 
 
-@transaction.atomic
 def restore(revision, *, user):
     """Make the object as it was in `revision` (re-creating it if deleted): a new revision."""
+    model = revision.content_type.model_class()
+    for name in getattr(model, "markdown_fields", {}):  # rendered before the write lock is taken
+        if isinstance(text := revision.data.get(name), str):
+            render_markdown(text)
+    return _restore(revision, user=user)
+
+
+@transaction.atomic
+def _restore(revision, *, user):
     tracked = tracked_for(revision.content_type.model_class())
     obj = tracked.model.objects.select_for_update().filter(pk=revision.object_id).first()
     created = obj is None

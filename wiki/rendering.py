@@ -3,12 +3,26 @@
 Raw HTML in the source is shown as text (the markdown HTML parsers are switched off), `$…$`
 and `$$…$$` become MathML on the server (their `\\text{…}` stays text too), and the result passes
 an allow-list sanitizer (nh3, the Ammonia bindings) before it is stored or shown.
+
+Python-Markdown is quadratic on some inputs (runs of `[a](`, `![`, nested brackets, thousands of
+inline matches in one paragraph, thousands of headings in one block): 100 KB of them took a
+minute. So every render runs on a work budget, counted as it goes (`Budget`): each inline match
+costs the length of the text it rewrites, each block step the length of its block, each
+character the link parsers scan by hand, each formula its length. Real notes use a few percent
+of it; a text that exhausts it is "too complex" (`MarkdownTooComplex`): forms refuse it with a
+field error, and anything else shows it as plain text. The count, not a clock, decides, so the
+same text always gets the same answer.
+
+Renders are remembered per thread for the last few texts, so a form that renders while it
+validates leaves the model's save, inside the write transaction, nothing to compute.
 """
 
 import re
 import threading
 import xml.etree.ElementTree as etree
-from html import unescape
+from collections import OrderedDict
+from functools import wraps
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -63,7 +77,9 @@ def latex_to_mathml(source, display):
 
 
 # Pandoc's rule, so prices ("$5 and $10") stay text: no space inside the dollars, no digit after.
-INLINE_MATH = r"(?<![\\$])\$(?![\s$])(.+?)(?<![\s\\])\$(?![\d$])"
+# The formula holds no unescaped `$`: it ends at the next one or not at all, so a line of
+# unclosed `$a $a …` costs one pass, not a scan to the end of the line from every dollar.
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])((?:[^$\\\n]|\\.)+?)(?<![\s\\])\$(?![\d$])"
 DISPLAY_MATH = r"(?<!\\)\$\$(.+?)\$\$"
 
 
@@ -74,6 +90,7 @@ class MathProcessor(InlineProcessor):
 
     def handleMatch(self, m, data):
         source = m.group(1).strip()
+        _charge(MATH_COST + SCAN_COST * len(source))
         try:
             mathml = latex_to_mathml(source, display="block" if self.display else "inline")
         except Exception:  # latex2mathml raises many kinds; any of them means "show the source"
@@ -118,16 +135,146 @@ class SafeMarkdownExtension(Extension):
         md.inlinePatterns.register(MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)
 
 
+class MarkdownTooComplex(Exception):
+    """The text would cost the renderer more than its work budget (see the module's docstring)."""
+
+
+TOO_COMPLEX_MESSAGE = (
+    "This text is too complex to format: it has long runs of brackets, emphasis marks or other "
+    "markdown punctuation, or thousands of formatting marks in one paragraph. Split it into "
+    "paragraphs with blank lines, or put code and data in a ``` block."
+)
+
+# The work budget, in units of about a nanosecond of rendering on the machine it was tuned on:
+# a real 100 KB note with links, lists, tables and math spends about 230 million, the pathological
+# inputs of benchmarks/markdown_corpus.py run out within a few tenths of a second.
+BUDGET = 400_000_000
+SCAN_COST = 200  # per character the link parsers walk in Python, one at a time
+MATH_COST = 20_000  # per formula, on top of its length: latex2mathml builds a tree for each
+BLOCK_COST = 10  # per character of a block each block step searches
+ATTEMPT_COST = 4_000  # per inline pattern tried on a piece of text
+DELIMITER_COST = 20_000  # per emphasis delimiter looked at, and per pair found
+
+
+class Budget:
+    def __init__(self, units):
+        self.left = units
+
+
 _local = threading.local()
+
+
+def _charge(units):
+    budget = getattr(_local, "budget", None)
+    if budget is not None:
+        budget.left -= units
+        if budget.left < 0:
+            raise MarkdownTooComplex
+
+
+def _charging_inline(handle):
+    """An inline processor's handleMatch, charged the length of the text it may rewrite."""
+
+    @wraps(handle)
+    def charged(m, data):
+        _charge(len(data) // 2)
+        return handle(m, data)
+
+    return charged
+
+
+def _charging_scan(scan):
+    """A link parser's getText/getLink, charged the characters it walked."""
+
+    @wraps(scan)
+    def charged(data, index, *args):
+        result = scan(data, index, *args)
+        _charge(SCAN_COST * max(result[-2] - index, 0))
+        return result
+
+    return charged
+
+
+def _charging_block(step):
+    """A block processor's test or run, charged the length of the block it searches."""
+
+    @wraps(step)
+    def charged(parent, blocks):
+        block = blocks if isinstance(blocks, str) else blocks[0] if blocks else ""
+        _charge(BLOCK_COST * len(block))
+        return step(parent, blocks)
+
+    return charged
+
+
+def _charging_delimiter(search):
+    @wraps(search)
+    def charged(data, start):
+        _charge(DELIMITER_COST)
+        return search(data, start)
+
+    return charged
+
+
+def _charging_region(add):
+    @wraps(add)
+    def charged(*args):
+        _charge(DELIMITER_COST)
+        return add(*args)
+
+    return charged
+
+
+def _charging_attempt(compiled):
+    """Each inline pattern tried on each piece of text costs its overhead, match or not."""
+
+    @wraps(compiled)
+    def charged():
+        _charge(ATTEMPT_COST)
+        return compiled()
+
+    return charged
+
+
+def _charging_stash(store, md):
+    """Fenced code and display math are stashed one at a time, each rewriting the document."""
+
+    @wraps(store)
+    def charged(html):
+        _charge(getattr(_local, "length", 0))
+        return store(html)
+
+    return charged
+
+
+def _metered(md):
+    """Put every inline and block step of `md` on the thread's budget."""
+    for processor in md.inlinePatterns:
+        processor.getCompiledRegExp = _charging_attempt(processor.getCompiledRegExp)
+        processor.handleMatch = _charging_inline(processor.handleMatch)
+        if hasattr(processor, "add_region"):  # emphasis walks its delimiters in one handleMatch
+            processor.search = _charging_delimiter(processor.search)
+            # Each pair becomes an element the tree walk visits at its depth.
+            processor.add_region = _charging_region(processor.add_region)
+        for name in ("getText", "getLink"):
+            if hasattr(processor, name):
+                setattr(processor, name, _charging_scan(getattr(processor, name)))
+    for processor in md.parser.blockprocessors:
+        processor.test = _charging_block(processor.test)
+        processor.run = _charging_block(processor.run)
+    md.htmlStash.store = _charging_stash(md.htmlStash.store, md)
+    return md
 
 
 def _converter():
     """One Markdown instance per thread: building one costs more than converting a note."""
     md = getattr(_local, "md", None)
     if md is None:
-        md = _local.md = markdown.Markdown(
-            extensions=["fenced_code", "tables", "sane_lists", "nl2br", SafeMarkdownExtension()],
-            output_format="html",
+        md = _local.md = _metered(
+            markdown.Markdown(
+                extensions=["fenced_code", "tables", "sane_lists", "nl2br", SafeMarkdownExtension()],
+                output_format="html",
+            )
         )
     return md
 
@@ -137,17 +284,70 @@ def _converter():
 # HTML counts them as parse errors too.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
+# The last few texts rendered on this thread and their HTML (or MarkdownTooComplex).
+REMEMBERED = 8
+REMEMBERED_CHARACTERS = 2_000_000
+
 
 def render_markdown(text):
-    """Render user markdown to sanitized HTML; safe to mark safe in a template."""
+    """Render user markdown to sanitized HTML; safe to mark safe in a template.
+
+    A text too complex to render within the budget comes back as escaped plain text.
+    """
+    try:
+        return render_markdown_or_refuse(text)
+    except MarkdownTooComplex:
+        return plain_html(text)
+
+
+def render_markdown_or_refuse(text):
+    """render_markdown, but MarkdownTooComplex for a text over the budget (forms and preview)."""
     if not text:
         return ""
+    remembered = getattr(_local, "remembered", None)
+    if remembered is None:
+        remembered = _local.remembered = OrderedDict()
+    if text in remembered:
+        remembered.move_to_end(text)
+        result = remembered[text]
+    else:
+        try:
+            result = _render(text)
+        except MarkdownTooComplex as refused:
+            result = refused
+        remembered[text] = result
+        while len(remembered) > REMEMBERED or sum(map(len, remembered)) > REMEMBERED_CHARACTERS:
+            remembered.popitem(last=False)
+            if not remembered:
+                break
+    if isinstance(result, MarkdownTooComplex):
+        raise MarkdownTooComplex(TOO_COMPLEX_MESSAGE)
+    return result
+
+
+def _render(text):
     md = _converter()
+    _local.budget, _local.length = Budget(BUDGET), len(text)
     try:
         html = md.convert(text)
+    except BaseException as error:
+        # A conversion stopped halfway leaves the parsers' state (list nesting, ancestors)
+        # behind, which would garble the thread's next document: start it on a fresh instance.
+        _local.md = None
+        if isinstance(error, RecursionError):  # nesting deeper than the stack: too complex too
+            raise MarkdownTooComplex from None
+        raise
     finally:
+        _local.budget = None
         md.reset()  # clears the stash and footnote-like state between documents
     return _NOT_XML.sub("", sanitize_html(html))
+
+
+def plain_html(text):
+    """The text as escaped paragraphs, line breaks kept: what a too-complex text shows."""
+    paragraphs = (part.strip("\n") for part in re.split(r"\n\s*\n", text))
+    html = "".join(f"<p>{escape(part).replace(chr(10), '<br>' + chr(10))}</p>" for part in paragraphs if part)
+    return _NOT_XML.sub("", html)
 
 
 def sanitize_html(html):

@@ -74,6 +74,13 @@
       const data = response.ok ? await response.json() : { html: "" };
       // Safe: the server sanitized this HTML with the same allow-list the saved page uses.
       preview.innerHTML = data.html || "<p class=\"empty\">Nothing to preview.</p>";
+      if (data.error) {
+        // Too complex to format: saving would be refused too; say why above the plain text.
+        const reason = document.createElement("p");
+        reason.className = "errorlist";
+        reason.textContent = data.error;
+        preview.prepend(reason);
+      }
       preview.style.minHeight = `${area.offsetHeight}px`;
       area.hidden = true;
       preview.hidden = false;
