@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Subquery
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
@@ -35,9 +35,24 @@ def _daily_counts(reader, start, end):
 
 
 def _last_year(reader, start, today):
-    """The last year's counts and, for the links to past years, every year with a reading."""
-    years = sorted({day.year for day in _entries(reader).dates("read_on", "year")}, reverse=True)
-    return {"counts": _daily_counts(reader, start, today), "years": years}
+    """The last year's counts and, for the links to past years, the years since the first reading.
+
+    The first reading's day comes with the counts (a scalar subquery the database runs once, on
+    the index); only a reader with nothing in the last year costs a second query.
+    """
+    first = _entries(reader).order_by("read_on").values("read_on")[:1]
+    rows = (
+        _entries(reader)
+        .filter(read_on__gte=start, read_on__lte=today)
+        .values_list("read_on")
+        .annotate(n=Count("id"), first=Subquery(first))
+    )
+    counts = {day: n for day, n, _ in rows}
+    first_day = next(iter(rows))[2] if counts else first.values_list("read_on", flat=True).first()
+    if isinstance(first_day, str):  # SQLite hands a subquery's date back as text
+        first_day = date.fromisoformat(first_day)
+    years = list(range(today.year, first_day.year - 1, -1)) if first_day else []
+    return {"counts": counts, "years": years}
 
 
 def heatmap_cache_keys(reader_ids, years=()):

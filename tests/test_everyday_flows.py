@@ -219,8 +219,14 @@ def test_the_heatmap_shows_past_years(member_client, member, make_entry):
 
     page = member_client.get(reverse("member", args=[member.username]), {"year": old_year}).content.decode()
     assert f"3 readings in {old_year}" in page and "Last 12 months</a>" in page
-    # A year with no readings, or no year at all, shows the last twelve months.
-    for year in (str(old_year + 1), "-1", "99999", "abc"):
+    # Every year since the first reading has its link; a quiet one among them shows its zero.
+    assert f'href="?year={old_year + 1}#activity"' in page
+    quiet = member_client.get(
+        reverse("member", args=[member.username]), {"year": old_year + 1}
+    ).content.decode()
+    assert f"0 readings in {old_year + 1}" in quiet
+    # A year before the first reading, after this one, or no year at all: the last twelve months.
+    for year in (str(old_year - 1), str(this_year + 1), "-1", "99999", "abc"):
         page = member_client.get(reverse("member", args=[member.username]), {"year": year}).content.decode()
         assert "in the last year" in page, year
 

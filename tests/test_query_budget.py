@@ -29,7 +29,7 @@ def library_of(make_user, make_reference, make_entry):
 
 # (url name, budget): session + user, then the page's own queries.
 PAGES = [
-    # 12: the heatmap's cached counts come with the years that have readings, for their links.
+    # 12: a heatmap with nothing in the last year asks when the first reading was (for its year links).
     ("home", 12),
     ("library:list", 7),
     ("library:log", 7),
