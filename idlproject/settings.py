@@ -196,6 +196,21 @@ IDL_MAX_IMPORT_BYTES = int(float(os.environ.get("IDL_MAX_IMPORT_MB", "5")) * 2**
 # A whole upload (multipart) request; above it the 413 page, before Django reads a byte.
 IDL_MAX_UPLOAD_BYTES = int(float(os.environ.get("IDL_MAX_UPLOAD_MB", "20")) * 2**20)
 
+# --- Capture by identifier (library/metadata/) ---
+# Where titles, authors and dates are looked up for a pasted arXiv id, DOI or link.
+IDL_ARXIV_API = os.environ.get("IDL_ARXIV_API", "https://export.arxiv.org/api/query")
+IDL_CROSSREF_API = os.environ.get("IDL_CROSSREF_API", "https://api.crossref.org/works")
+# Seconds for connecting and for each read; a whole fetch gets twice this at most.
+IDL_METADATA_TIMEOUT = float(os.environ.get("IDL_METADATA_TIMEOUT", "5"))
+# A response larger than this is refused unread past the limit.
+IDL_METADATA_MAX_BYTES = int(os.environ.get("IDL_METADATA_MAX_BYTES", str(2 * 2**20)))
+# Off: links to loopback, private, link-local… addresses are refused (no probing the server's network).
+IDL_METADATA_ALLOW_PRIVATE = env_bool("IDL_METADATA_ALLOW_PRIVATE")
+# Crossref's "polite pool": a contact address sent in the User-Agent (optional).
+IDL_METADATA_MAILTO = os.environ.get("IDL_METADATA_MAILTO", "")
+# Seconds fill_metadata waits between lookups (arXiv asks for one request every 3 seconds).
+IDL_METADATA_PAUSE = float(os.environ.get("IDL_METADATA_PAUSE", "3"))
+
 # --- Login throttling (idlproject/throttle.py) ---
 # Failures (never successes) are counted per (account, address), per account and per address;
 # a counter is forgotten `window` seconds after its latest failure; locks are in seconds.

@@ -1,0 +1,67 @@
+"""Capture by identifier: what arXiv, Crossref or the page itself says about a pasted link.
+
+    lookup("1706.03762")            -> Metadata(title="Attention Is All You Need", ...)
+    lookup("doi:10.1038/nature14539")
+    lookup("https://lilianweng.github.io/posts/2023-06-23-agent/")
+
+Raises NotFound (the source knows nothing usable) or SourceUnreachable (timeout, refused,
+5xx, or a link to a private address); str(error) is fit to show a member. Answers are cached:
+a found one for a day, a not-found one for a few minutes, an unreachable one never.
+`fill` (library/metadata/fill.py) applies them to saved references.
+"""
+
+import hashlib
+from urllib.parse import unquote, urlsplit
+
+from django.core.cache import cache
+
+from library.identity import arxiv_id, link_from
+
+from . import arxiv, crossref, page
+from .errors import MetadataError, NotFound, SourceUnreachable
+from .model import Metadata
+
+__all__ = ["Metadata", "MetadataError", "NotFound", "SourceUnreachable", "doi_of", "lookup"]
+
+FOUND_SECONDS = 24 * 60 * 60
+NOT_FOUND_SECONDS = 5 * 60
+DOI_HOSTS = ("doi.org", "dx.doi.org", "www.doi.org")
+
+
+def doi_of(link):
+    """The DOI in a doi.org link, else None."""
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
+    if (parts.hostname or "").lower() in DOI_HOSTS and parts.path.startswith("/10."):
+        return unquote(parts.path[1:])
+    return None
+
+
+def lookup(text):
+    """The metadata for a pasted arXiv id, DOI or http(s) link (see the module's docstring)."""
+    link = link_from(text)
+    if not link.lower().startswith(("http://", "https://")):
+        raise NotFound("Paste an arXiv id (1706.03762), a DOI (10.1038/nature14539) or an http(s) link.")
+    key = "metadata:" + hashlib.sha256(link.encode()).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, Metadata):
+        return cached
+    if isinstance(cached, str):
+        raise NotFound(cached)
+    try:
+        found = _lookup(link)
+    except NotFound as error:
+        cache.set(key, str(error), NOT_FOUND_SECONDS)
+        raise
+    cache.set(key, found, FOUND_SECONDS)
+    return found
+
+
+def _lookup(link):
+    if found := arxiv_id(link):
+        return arxiv.lookup(found)
+    if found := doi_of(link):
+        return crossref.lookup(found)
+    return page.lookup(link)
