@@ -33,7 +33,7 @@ class ReferenceAdmin(TrackedAdmin, admin.ModelAdmin):
     readonly_fields = ["identity", "created", "updated"]
     autocomplete_fields = ["added_by"]
     inlines = [LogEntryInline]
-    actions = ["merge_selected"]
+    actions = ["merge_selected", "fill_metadata"]
     fieldsets = [
         (None, {"fields": ["kind", "title", "url", "tags", "version"]}),
         ("Publication", {"fields": ["authors", "affiliation", "published", "venue"]}),
@@ -91,6 +91,30 @@ class ReferenceAdmin(TrackedAdmin, admin.ModelAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+    # Each lookup may take IDL_METADATA_TIMEOUT seconds: a request does a bounded number.
+    FILL_AT_MOST = 25
+
+    @admin.action(description="Fill in metadata from arXiv, Crossref or the page", permissions=["change"])
+    def fill_metadata(self, request, queryset):
+        from .metadata.fill import fill_references
+
+        pks = list(queryset.order_by("pk").values_list("pk", flat=True)[: self.FILL_AT_MOST + 1])
+        if len(pks) > self.FILL_AT_MOST:
+            self.message_user(
+                request,
+                f"Select at most {self.FILL_AT_MOST} references at a time "
+                "(or run `manage.py fill_metadata` for the whole library).",
+                messages.WARNING,
+            )
+            return None
+        references = Reference.objects.filter(pk__in=pks).order_by("pk")
+        report = fill_references(references, user=request.user)
+        level = messages.SUCCESS if not (report.not_found or report.unreachable) else messages.WARNING
+        self.message_user(request, f"Metadata: {report.summary()}", level)
+        for line in report.differences[:10]:
+            self.message_user(request, f"Kept as entered: {line}", messages.INFO)
+        return None
 
 
 @admin.register(LogEntry)

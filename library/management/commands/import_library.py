@@ -1,11 +1,16 @@
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Max
 
 from library.formats.errors import ImportFormatError
 from library.importer import FORMATS, LibraryImporter, Source
+from library.management.commands.fill_metadata import run_fill
+from library.metadata.fill import needing
+from library.models import Reference
 
 
 class Command(BaseCommand):
@@ -19,9 +24,16 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, help="Skip detection: every FILE is in this format.")
         parser.add_argument("--reader", metavar="USERNAME", help="Whose reading log it is (needed for logs).")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; save nothing.")
+        parser.add_argument(
+            "--fetch-metadata",
+            action="store_true",
+            help="Then fill the new references' missing titles, authors and dates from arXiv, Crossref "
+            "or their pages (see fill_metadata).",
+        )
 
-    def handle(self, *args, files, format=None, reader=None, dry_run=False, **options):
+    def handle(self, *args, files, format=None, reader=None, dry_run=False, fetch_metadata=False, **options):
         user = self._reader(reader)
+        newest = Reference.objects.aggregate(newest=Max("pk"))["newest"] or 0
         try:
             sources = [self._source(name, format) for name in files]
             importer = LibraryImporter(reader=user, dry_run=dry_run, progress=self._progress_bar())
@@ -36,6 +48,8 @@ class Command(BaseCommand):
         for conflict in report.conflicts:
             self.stdout.write(self.style.WARNING(conflict))
         self.stdout.write(self.style.SUCCESS(report.summary()))
+        if fetch_metadata and not dry_run:
+            run_fill(self, needing().filter(pk__gt=newest), pause=settings.IDL_METADATA_PAUSE)
 
     def _reader(self, username):
         if username is None:
