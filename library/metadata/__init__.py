@@ -44,24 +44,24 @@ def lookup(text):
     link = link_from(text)
     if not link.lower().startswith(("http://", "https://")):
         raise NotFound("Paste an arXiv id (1706.03762), a DOI (10.1038/nature14539) or an http(s) link.")
-    key = "metadata:" + hashlib.sha256(link.encode()).hexdigest()
+    found_arxiv, found_doi = arxiv_id(link), doi_of(link)
+    # One cache entry per paper, however it was written (a version, "arXiv:", a DOI's case).
+    identity = f"arxiv:{found_arxiv}" if found_arxiv else f"doi:{found_doi.lower()}" if found_doi else link
+    key = "metadata:" + hashlib.sha256(identity.encode()).hexdigest()
     cached = cache.get(key)
     if isinstance(cached, Metadata):
         return cached
     if isinstance(cached, str):
         raise NotFound(cached)
     try:
-        found = _lookup(link)
+        if found_arxiv:
+            found = arxiv.lookup(found_arxiv)
+        elif found_doi:
+            found = crossref.lookup(found_doi)
+        else:
+            found = page.lookup(link)
     except NotFound as error:
         cache.set(key, str(error), NOT_FOUND_SECONDS)
         raise
     cache.set(key, found, FOUND_SECONDS)
     return found
-
-
-def _lookup(link):
-    if found := arxiv_id(link):
-        return arxiv.lookup(found)
-    if found := doi_of(link):
-        return crossref.lookup(found)
-    return page.lookup(link)
