@@ -5,7 +5,7 @@ from wiki.forms import VersionedModelForm
 from wiki.text import clean_text, is_blank
 
 from .models import RESERVED_SLUGS, Comment, Idea, IdeaReference
-from .services import parse_reference_lines
+from .services import fill_in, parse_reference_lines
 
 
 class IdeaForm(VersionedModelForm):
@@ -40,6 +40,7 @@ class IdeaForm(VersionedModelForm):
         specs, errors = parse_reference_lines(self.cleaned_data["add_references"])
         if errors:
             raise forms.ValidationError(errors)
+        fill_in(specs)  # here, before the save's transaction: a slow source holds no lock
         self.reference_specs = specs
         return self.cleaned_data["add_references"]
 

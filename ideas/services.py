@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from library.capture import NotFound, capture
+from library.identity import link_from
 from library.models import Kind, Reference
-from library.services import find_reference, resolve_link
+from library.services import find_reference, resolve_link, resolve_reference
 
 from .models import IdeaReference, StatusChange
 
@@ -36,10 +38,31 @@ class ReferenceSpec:
     reference: Reference | None
     url: str
     note: str
+    details: dict | None = None  # a new reference's fields, as its source gave them
+
+
+LOOKUPS_PER_SAVE = 10  # more new links than this wait, named, for fill_metadata
+
+
+def fill_in(specs):
+    """Ask each new link's source for its title and the rest (the first LOOKUPS_PER_SAVE)."""
+    new = [
+        spec
+        for spec in specs
+        if spec.reference is None and spec.url.lower().startswith(("http://", "https://"))
+    ]
+    for spec in new[:LOOKUPS_PER_SAVE]:
+        try:
+            captured = capture(spec.url)
+        except NotFound:
+            continue  # stays “needs its title”
+        if not captured.needs_title:
+            spec.details = captured.fields
 
 
 def parse_reference_lines(text):
-    """Lines of `#id`, a url or a library title, each optionally followed by `| note`.
+    """Lines of `#id`, a link (or an arXiv id or DOI) or a library title, each optionally
+    followed by `| note`.
 
     Returns (specs, errors); a line naming nothing the library has (an unknown id or title)
     is an error, a url the library lacks becomes a new reference when saved.
@@ -57,7 +80,8 @@ def parse_reference_lines(text):
             if reference is None:
                 errors.append(f"Line {number}: there is no reference #{match.group(1)} in the library.")
             specs.append(ReferenceSpec(reference, "", note))
-        elif URL_RE.match(target):
+        elif URL_RE.match(link := link_from(target)):
+            target = link  # an arXiv id, a DOI or a link without https:// is its link
             if len(target) > URL_LIMIT:
                 errors.append(
                     f"Line {number}: the link has {len(target):,} characters; at most {URL_LIMIT:,}."
@@ -83,7 +107,17 @@ def link_references(idea, specs, user):
     links_added = references_created = 0
     for spec in specs:
         reference = spec.reference
-        if reference is None:
+        if reference is None and spec.details:
+            details = spec.details
+            reference, new = resolve_reference(
+                url=details["url"],
+                title=details["title"],
+                kind=details.get("kind") or guess_kind(spec.url),
+                added_by=user,
+                details=details,
+            )
+            references_created += new
+        elif reference is None:
             # A link's text ("Paper", "Github") is a note, not a title: the title stays to be filled.
             reference, new = resolve_link(url=spec.url, kind=guess_kind(spec.url), added_by=user)
             references_created += new

@@ -6,6 +6,7 @@ from taggit.forms import TagWidget
 
 from wiki.forms import VersionedModelForm
 
+from .capture import NotFound, capture
 from .identity import link_from
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
@@ -13,6 +14,11 @@ from .services import find_reference, resolve_reference
 LINK_HELP = (
     "A link, an arXiv id (1706.03762) or a DOI (10.1038/nature14539); or a path such as ./projects/fnn."
 )
+
+
+def fetchable(url):
+    """A link a source can be asked about (not a relative path, not empty)."""
+    return (url or "").lower().startswith(("http://", "https://"))
 
 
 class LinkField(forms.CharField):
@@ -43,13 +49,27 @@ class ReferenceForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["url"].help_text = LINK_HELP
         if not self.instance.pk:
-            # A link the library already has is enough: saving goes to that reference (see clean).
+            # A link alone is enough: saving goes to the library's reference, or fills in a new
+            # one from the link's source (see clean); the page's script fills in as you paste.
             self.fields["title"].required = False
+            self.fields["url"].widget.attrs["data-capture"] = ""
 
     def save(self, commit=True):
         if "title" in self.changed_data:
             self.instance.needs_title = False
         return super().save(commit)
+
+    def _capture(self, cleaned, url):
+        """Fill in what the member left empty from the link's source (see library/capture.py)."""
+        try:
+            self.captured = capture(url)
+        except NotFound as error:
+            self.add_error("title", f"{error} Give it a title.")
+            return
+        for name, value in self.captured.fields.items():
+            if name in ("url", "kind") or not cleaned.get(name):
+                cleaned[name] = value
+        self.instance.needs_title = self.captured.needs_title
 
     def duplicate(self):
         """An existing reference this form would duplicate (same arXiv id, url or title)."""
@@ -62,8 +82,11 @@ class ReferenceForm(VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         if not self.instance.pk and not cleaned.get("title") and "title" not in self.errors:
-            if cleaned.get("url") and (known := find_reference(cleaned["url"], "")):
+            url = cleaned.get("url", "")
+            if url and (known := find_reference(url, "")):
                 cleaned["title"] = known.title  # the view takes the member to it
+            elif fetchable(url):
+                self._capture(cleaned, url)
             else:
                 self.add_error("title", "Give it a title: the library does not have this link yet.")
         # Adding a duplicate redirects to the original (see the view); editing one into a
@@ -109,6 +132,7 @@ class LogEntryForm(VersionedModelForm):
         if not self.instance.pk:
             # The blank instance puts read_on=None in self.initial, which would win over a field initial.
             self.initial["read_on"] = self.initial.get("read_on") or timezone.localdate()
+            self.fields["url"].widget.attrs["data-capture"] = ""
             if self.data.get("reference") or self.initial.get("reference"):
                 # The reference is chosen: only a different title as logged is asked for.
                 del self.fields["url"], self.fields["kind"]
@@ -155,11 +179,19 @@ class LogEntryForm(VersionedModelForm):
         if reference is None:
             url = cleaned.get("url", "")
             if not title and not (url and (reference := find_reference(url, ""))):
-                message = "Name what you read: a title (and a link if it has one)."
-                if url:
-                    message = "The library does not have this link yet: give it a title too."
-                self.add_error("title", message)
-                return cleaned
+                if not fetchable(url):
+                    message = "Name what you read: a title (and a link if it has one)."
+                    if url:
+                        message = "The library does not have this link yet: give it a title too."
+                    self.add_error("title", message)
+                    return cleaned
+                try:
+                    self.captured = capture(url)
+                except NotFound as error:
+                    self.add_error("title", f"{error} Give it a title.")
+                    return cleaned
+                cleaned["url"] = url = self.captured.fields["url"]
+                cleaned["title"] = title = self.captured.fields["title"]
             reference = reference or find_reference(url, title)
         self.logged_title = title if reference is None or title != reference.title else ""
         if reference is not None and cleaned.get("read_on"):
@@ -176,11 +208,16 @@ class LogEntryForm(VersionedModelForm):
     def save(self, commit=True):
         entry = super().save(commit=False)
         if not entry.pk and entry.reference_id is None:
+            captured = getattr(self, "captured", None)
             entry.reference, self.reference_created = resolve_reference(
                 url=self.cleaned_data["url"],
                 title=self.cleaned_data["title"].strip(),
-                kind=self.cleaned_data["kind"],
+                kind=captured.fields.get("kind", self.cleaned_data["kind"])
+                if captured
+                else self.cleaned_data["kind"],
                 added_by=entry.reader,
+                details=captured.fields if captured else None,
+                needs_title=bool(captured and captured.needs_title),
             )
         entry.logged_title = self.logged_title
         if getattr(self, "moved_to", None):

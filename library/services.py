@@ -24,12 +24,18 @@ def find_reference(url="", title=""):
 
 
 @transaction.atomic
-def resolve_reference(*, url="", title="", kind, added_by):
-    """The library's reference for (url, title), created when it has none. Returns (ref, created)."""
+def resolve_reference(*, url="", title="", kind, added_by, details=None, needs_title=False):
+    """The library's reference for (url, title), created when it has none. Returns (ref, created).
+
+    `details`: more of a new reference's fields (authors, published…), as a source gave them.
+    """
     existing = find_reference(url, title)
     if existing:
         return existing, False
-    reference = Reference(url=url, title=title, kind=kind, added_by=added_by)
+    details = {name: value for name, value in (details or {}).items() if name not in ("url", "title", "kind")}
+    reference = Reference(
+        url=url, title=title, kind=kind, added_by=added_by, needs_title=needs_title, **details
+    )
     with changes.change(reference, added_by):
         reference.save()
     return reference, True

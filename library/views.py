@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db.models import ProtectedError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from wiki import changes, history, search
@@ -15,6 +16,7 @@ from wiki.editing import deletable, edit_page, editable
 from wiki.paging import paginate_by_ids
 
 from .bibtex import library_version, to_bibtex
+from .capture import MetadataError, as_json, lookup
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
 from .identity import link_from
@@ -115,7 +117,8 @@ def reference_lookup(request):
 
 @login_required
 def reference_add(request):
-    form = ReferenceForm(request.POST or None)
+    # The bookmarklet (and any link) may bring the page's link, title and selected text.
+    form = ReferenceForm(request.POST or None, initial=_prefill(request, "url", "title", "summary"))
     if form.is_valid() and (existing := form.duplicate()):
         messages.info(request, f"“{existing}” is already in the library, so nothing was added.")
         return redirect(existing)
@@ -123,9 +126,50 @@ def reference_add(request):
 
     def done(reference):
         messages.success(request, f"Added “{reference}”.")
+        if captured := getattr(form, "captured", None):
+            messages.info(request, captured.message)
         return redirect(reference)
 
     return edit_page(request, form, "library/reference_form.html", {}, done=done)
+
+
+BOOKMARKLET = (
+    "javascript:(()=>{{location.href='{target}?url='+encodeURIComponent(location.href)"
+    "+'&title='+encodeURIComponent(document.title)+'&{selection}='+encodeURIComponent(String(getSelection()))}})()"
+)
+
+
+@require_safe
+@login_required
+def bookmarklet(request):
+    """The “Save to IDL Wiki” bookmarks, made for this site's own address."""
+    links = {
+        name: BOOKMARKLET.format(target=request.build_absolute_uri(reverse(view)), selection=selection)
+        for name, view, selection in [
+            ("add_bookmarklet", "library:add", "summary"),
+            ("log_bookmarklet", "library:log_add", "notes"),
+        ]
+    }
+    return render(request, "library/bookmarklet.html", links)
+
+
+def _prefill(request, *names):
+    """A form's first values from the address (a bookmarklet's), within sane lengths."""
+    return {name: request.GET[name][:10_000] for name in names if request.GET.get(name)}
+
+
+@require_safe
+@login_required
+def reference_metadata(request):
+    """What arXiv, Crossref or the page says of a pasted link, for the forms' script to fill in."""
+    text = request.GET.get("url", "").strip()[:1000]
+    if not text:
+        return JsonResponse({"error": "Paste a link, an arXiv id or a DOI."}, status=400)
+    try:
+        found = lookup(link_from(text))
+    except MetadataError as error:
+        return JsonResponse({"error": str(error)}, status=200)
+    return JsonResponse({"found": as_json(found)})
 
 
 @login_required
@@ -180,12 +224,14 @@ def log_add(request):
     form = LogEntryForm(
         request.POST or None,
         instance=LogEntry(reader=request.user),
-        initial={"reference": request.GET.get("reference")},
+        initial={"reference": request.GET.get("reference"), **_prefill(request, "url", "title", "notes")},
     )
 
     def done(entry):
         if form.reference_created:
             messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
+            if captured := getattr(form, "captured", None):
+                messages.info(request, captured.message)
         else:
             messages.success(request, f"Logged “{entry.display_title}”.")
         return redirect("library:log")

@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 
 from library.models import Kind, LogEntry, Reference
 
+from .metadata_server import stub  # noqa: F401  (the metadata sources, for any test that asks)
+
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
 
@@ -100,3 +102,34 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+LOCAL_HOSTS = {"localhost", "testserver", None}
+
+
+def _is_address(name):
+    """An IP address resolves to itself, without asking anyone."""
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(str(name).strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """The suite never reaches the internet, wherever it runs: a name that is not this machine's
+    does not resolve (the metadata sources' tests start their own servers on 127.0.0.1)."""
+    import socket
+
+    resolve = socket.getaddrinfo
+
+    def local_only(host, *args, **kwargs):
+        name = host.decode() if isinstance(host, bytes) else host
+        if name not in LOCAL_HOSTS and not _is_address(name):
+            raise socket.gaierror(socket.EAI_NONAME, f"offline test suite: {name} does not resolve")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)

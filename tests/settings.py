@@ -16,3 +16,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the apps' folders, as in development: tests run without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests never reach the internet: the sources point at a port nothing listens on (refused at
+# once) unless a test starts its own stub server and points them there.
+IDL_ARXIV_API = "http://127.0.0.1:9/api/query"
+IDL_CROSSREF_API = "http://127.0.0.1:9/works"

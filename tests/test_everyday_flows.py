@@ -73,13 +73,25 @@ def test_a_new_reference_from_a_pasted_id_keeps_its_link(member_client):
     assert response.status_code == 302 and reference.url == "https://doi.org/10.1038/nature14539"
 
 
-def test_adding_a_link_the_library_lacks_asks_for_a_title(member_client):
-    response = member_client.post(reverse("library:add"), {"kind": "paper", "url": "https://example.org/new"})
-    assert response.status_code == 200
+def test_a_new_link_alone_whose_source_is_unreachable_is_kept_needing_its_title(member_client):
+    response = member_client.post(
+        reverse("library:add"), {"kind": "paper", "url": "https://example.org/new"}, follow=True
+    )
+    reference = Reference.objects.get()
+    assert (reference.url, reference.title, reference.needs_title) == (
+        "https://example.org/new",
+        "example.org/new",
+        True,
+    )
+    assert "marked “needs its title”" in response.content.decode()
+
+
+def test_a_relative_path_alone_asks_for_a_title(member_client):
+    response = member_client.post(reverse("library:add"), {"kind": "paper", "url": "./projects/fnn"})
     assert response.context["form"].errors["title"] == [
         "Give it a title: the library does not have this link yet."
     ]
-    assert 'value="https://example.org/new"' in response.content.decode(), "what was typed is kept"
+    assert 'value="./projects/fnn"' in response.content.decode(), "what was typed is kept"
     assert not Reference.objects.exists()
 
 
@@ -94,12 +106,25 @@ def test_logging_a_known_link_alone_joins_its_reference(member_client, member, a
     assert Reference.objects.count() == 1
 
 
-def test_logging_an_unknown_link_alone_asks_for_its_title(member_client):
+def test_logging_an_unreachable_new_link_alone_keeps_it_needing_its_title(member_client, member):
     today = timezone.localdate().isoformat()
     response = member_client.post(
         reverse("library:log_add"), {"url": "https://example.org/x", "kind": "paper", "read_on": today}
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    entry = LogEntry.objects.get()
+    assert (entry.reader, entry.reference.needs_title, entry.reference.title) == (
+        member,
+        True,
+        "example.org/x",
+    )
+
+
+def test_logging_a_relative_path_alone_asks_for_its_title(member_client):
+    today = timezone.localdate().isoformat()
+    response = member_client.post(
+        reverse("library:log_add"), {"url": "./notes/x", "kind": "paper", "read_on": today}
+    )
     assert "give it a title too" in response.context["form"].errors["title"][0]
     assert not LogEntry.objects.exists()
 

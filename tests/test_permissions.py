@@ -140,6 +140,9 @@ LIBRARY_ROWS = [
         to=lambda w: re.compile(r"/library/\d+/"),
     ),
     members("library:lookup", "200 405", query=lambda w: {"q": "attention"}),
+    # Asks arXiv (through the settings' address; nothing listens there in the tests): an answer, never a 5xx.
+    members("library:metadata", "200 405", query=lambda w: {"url": "arXiv:1706.03762"}),
+    members("library:bookmarklet", "200 405"),
     reading("library:bibtex"),
     reading("library:papers_download"),
     curators("library:import", "200 200"),

@@ -119,6 +119,37 @@
     if (single) input.addEventListener("focus", suggest, { once: true });
   });
 
+  // A link the library lacks: ask arXiv, Crossref or the page (through the server) and fill in
+  // the fields still empty, to be checked before saving. Only on forms that add something new.
+  async function fill(input, url, note) {
+    const form = input.form;
+    if (!form || !("capture" in input.dataset)) return;
+    note.textContent = "Looking it up…";
+    const data = await getJSON(`/library/metadata/?url=${encodeURIComponent(url)}`);
+    if (input.value.trim() !== url) return; // the member typed on meanwhile
+    if (!data || data.error) {
+      note.textContent = (data && data.error) || "The lookup failed; fill in the fields yourself.";
+      return;
+    }
+    const found = data.found;
+    const filled = [];
+    for (const name of ["title", "authors", "published", "venue", "summary", "tags"]) {
+      const field = form.elements.namedItem(name);
+      const value = name === "tags" ? found.tags.join(", ") : found[name];
+      if (field && value && !field.value.trim()) {
+        field.value = value;
+        filled.push(name);
+      }
+    }
+    const kind = form.elements.namedItem("kind");
+    if (kind && found.kind) kind.value = found.kind;
+    if (found.url && found.url !== url) input.value = found.url;
+    const source = { arxiv: "arXiv", crossref: "Crossref" }[found.source] || "the page";
+    note.textContent = filled.length
+      ? `Filled in from ${source}: ${filled.join(", ")}. Check them before saving.`
+      : `${source} had nothing to add to what you typed.`;
+  }
+
   // Link fields: say at once when the library already has this link.
   document.querySelectorAll("input[data-check-url]").forEach((input) => {
     const note = document.createElement("p");
@@ -132,7 +163,7 @@
       if (url.length < 6 || /\s/.test(url)) return;
       const data = await getJSON(`/library/lookup/?url=${encodeURIComponent(url)}`);
       const match = data && data.results[0];
-      if (!match) return;
+      if (!match) return fill(input, url, note);
       const link = document.createElement("a");
       link.href = match.url;
       link.textContent = match.title;
