@@ -275,14 +275,16 @@ def _suffix(n):
 
 def citation_keys(references):
     """The key of each reference, in the given order, made unique in the order of the ids."""
-    keys, taken = [None] * len(references), set()
+    keys, taken, tried = [None] * len(references), set(), {}
     order = sorted(range(len(references)), key=lambda i: (references[i].pk is None, references[i].pk or 0, i))
     for index in order:
         base = key = base_key(references[index])
-        n = 0
-        while key in taken:
-            n += 1
-            key = base + _suffix(n)
+        n = tried.get(base, 0)  # the letters this base already used: no quadratic search
+        if n or key in taken:
+            while key in taken:
+                n += 1
+                key = base + _suffix(n)
+        tried[base] = n
         taken.add(key)
         keys[index] = key
     return keys
