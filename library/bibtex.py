@@ -1,12 +1,29 @@
-"""BibTeX of references, written with bibtexparser and LaTeX-escaped by pylatexenc."""
+"""BibTeX of references, written with bibtexparser and LaTeX-escaped by pylatexenc.
+
+Each reference becomes one entry derived from its row alone (no other query):
+
+- key: first author's family name + year + first significant title word, ASCII, lower case
+  (`vaswani2017attention`); `anon` without an author, `nd` without a date. Within one export
+  the keys are made unique in the order of the references' ids: the first keeps the plain key,
+  the next ones get `a`, `b`, … `z`, `aa`, … so a reference keeps its key across exports for as
+  long as no reference with a smaller id and the same key appears or goes.
+- type: a book is `@book` (`publisher` from the venue, else the affiliation); a paper whose venue
+  looks like a conference is `@inproceedings` (`booktitle`), any other venue `@article`
+  (`journal`); a paper without a venue (or with "arXiv"/"CoRR"/"preprint" as its venue) is `@misc`.
+  Posts, courses, code and videos are `@misc` with `howpublished = {\\url{…}}` and a note of the kind.
+- arXiv links add `eprint` and `archivePrefix` (never `primaryClass`: it is not stored); doi.org
+  links add `doi`; every http(s) link is the `url`.
+- title: see `title_latex`; month as a macro (`month = sep`), year; authors joined with ` and `.
+"""
 
 import re
 import time
 import unicodedata
+from urllib.parse import unquote
 
 import bibtexparser
 from bibtexparser import Library
-from bibtexparser.middlewares import LatexEncodingMiddleware, default_unparse_stack
+from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
 from django.core.cache import cache
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
@@ -23,41 +40,85 @@ PLAIN_TEXT = re.compile(r"[ !'()*+,\-./0-9:;=?@A-Z\[\]`a-z|]*")
 # dollars and no digit after the closing one. Kept as it is; any other `$` is text, written `\$`,
 # so a title such as “Math $x^2$ and $\alpha” cannot leave LaTeX in math mode.
 MATH = re.compile(r"((?<!\\)\$\$.+?\$\$|(?<![\\$])\$(?![\s$]).+?(?<![\s\\])\$(?![\d$]))")
+URL_RULE = UnicodeToLatexConversionRule(
+    rule_type=RULE_REGEX,
+    rule=[
+        (re.compile(r"(https?://\S*\.\S*)"), r"\\url{\1}"),
+        (re.compile(r"(www.\S*\.\S*)"), r"\\url{\1}"),
+    ],
+)
 
 
-def _encoder():
-    return UnicodeToLatexEncoder(
-        conversion_rules=[
-            UnicodeToLatexConversionRule(rule_type=RULE_REGEX, rule=[(MATH, r"\1")]),
-            UnicodeToLatexConversionRule(
-                rule_type=RULE_REGEX,
-                rule=[
-                    (re.compile(r"(https?://\S*\.\S*)"), r"\\url{\1}"),
-                    (re.compile(r"(www.\S*\.\S*)"), r"\\url{\1}"),
-                ],
-            ),
-            "defaults",
-        ]
-    )
+def _encoder(math=True):
+    rules = [URL_RULE, "defaults"]
+    if math:
+        rules.insert(0, UnicodeToLatexConversionRule(rule_type=RULE_REGEX, rule=[(MATH, r"\1")]))
+    return UnicodeToLatexEncoder(conversion_rules=rules)
 
 
-class FastLatexEncoding(LatexEncodingMiddleware):
-    """pylatexenc's encoding, skipped for the plain ASCII most titles and names are.
+def _is_plain(text):
+    """Whether pylatexenc would leave the text as it is: most titles and names. Encoding
+    character by character in Python costs about half a millisecond an entry."""
+    return PLAIN_TEXT.fullmatch(text) and "www." not in text and "://" not in text
 
-    Encoding character by character in Python costs about half a millisecond an entry; most
-    values have nothing to escape, and for them the result would be the value itself.
+
+# Title words: letters and digits, joined by hyphens ("GPT-2", "DeepSeek-V3", "Low-Rank").
+TITLE_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _needs_braces(word):
+    """A hyphen-part with a capital anywhere but as its single leading letter: an acronym
+    (`GPT`, `BERT`, `3D`, `V3`) or a mixed-case name (`ResNet`, `ImageNet`, `LoRA`)."""
+    for part in word.split("-"):
+        rest = part[1:]
+        if any(c.isupper() for c in part) and not (
+            part[0].isupper() and (not rest or (rest.isalpha() and rest.islower()))
+        ):
+            return True
+    return False
+
+
+def title_latex(title, text_encoder):
+    """The title as LaTeX, its case-sensitive words brace-protected.
+
+    The rule (the usual one of hand-written .bib files): a word is wrapped in braces when a
+    hyphen-separated part of it has a capital letter other than a single leading one, i.e. an
+    acronym or a mixed-case name: `{GPT}-style`, `{ResNet}`, `{ImageNet}`, `{LoRA}:`,
+    `{GPT-2}`, `{DeepSeek-V3}`. Ordinary capitalised words (`Attention Is All You Need`,
+    `Low-Rank`) are left for the bibliography style to case, and so is the word after a colon,
+    which BibTeX styles keep capitalised by themselves. Math (`$…$`, as the site renders it)
+    is kept verbatim and never braced inside; links are never braced; everything else is
+    escaped as the other fields are (`\\&`, `\\%`, `\\#`, `\\{`, `\\$` for a lone dollar).
     """
+    pieces = MATH.split(title)  # text, math, text, math, …, text
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            out.append(piece)
+            continue
+        last = 0
+        for token in re.finditer(r"\S+", piece):
+            if "://" in token.group() or "www." in token.group():
+                continue
+            for word in TITLE_WORD.finditer(token.group()):
+                if _needs_braces(word.group()):
+                    start, end = token.start() + word.start(), token.start() + word.end()
+                    out.append(_text_latex(piece[last:start], text_encoder))
+                    out.append("{" + _text_latex(word.group(), text_encoder) + "}")
+                    last = end
+        out.append(_text_latex(piece[last:], text_encoder))
+    return "".join(out)
 
-    def __init__(self, **kwargs):
-        super().__init__(encoder=_encoder(), **kwargs)
 
-    def _transform_python_value_string(self, python_string):
-        if PLAIN_TEXT.fullmatch(python_string) and "www." not in python_string and "://" not in python_string:
-            return python_string, ""
-        return super()._transform_python_value_string(python_string)
+def _text_latex(text, text_encoder):
+    return text if _is_plain(text) else text_encoder.unicode_to_latex(text)
 
 
 AUTHOR_SPLIT = re.compile(r",\s*|\s+and\s+")
+# "…", "...", "et al." in an author list: the names left out, `others` in BibTeX.
+OTHERS = re.compile(r"(?:…|\.\.\.|et\s+al\.?|others)", re.IGNORECASE)
+REMARK = re.compile(r"\s*\([^()]*\)")  # "Grant Sanderson (3Blue1Brown)"
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 def split_authors(authors):
@@ -66,65 +127,248 @@ def split_authors(authors):
     return [name.strip() for name in AUTHOR_SPLIT.split(cleaned) if name.strip()]
 
 
-def _ascii_word(text):
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+def bibtex_authors(authors):
+    """The author names for BibTeX: remarks in parentheses dropped, left-out names as one
+    trailing `others`."""
+    names, others = [], False
+    for name in split_authors(authors):
+        if OTHERS.fullmatch(name):
+            others = True
+        elif name := (REMARK.sub("", name).strip() or name):
+            names.append(name)
+    return [*names, "others"] if others and names else names
 
 
-def citation_key(reference, taken):
-    authors = split_authors(reference.authors)
-    surname = _ascii_word(authors[0].split()[-1]) if authors else ""
-    year = str(reference.published.year) if reference.published else ""
-    words = [_ascii_word(w) for w in reference.title.split()]
-    first_word = next((w for w in words if len(w) > 3), words[0] if words else "")
-    base = f"{surname}{year}{first_word}" or f"ref{reference.pk}"
-    key, suffix = base, ord("a")
-    while key in taken:
-        key, suffix = f"{base}{chr(suffix)}", suffix + 1
-    taken.add(key)
-    return key
+# Letters NFKD does not decompose.
+ASCII_LETTERS = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Ð": "D",
+        "ð": "d",
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+        "ı": "i",
+    }
+)
 
 
-def _entry(reference, key):
-    fields = {"title": reference.title}
-    if authors := split_authors(reference.authors):
-        fields["author"] = " and ".join(authors)
-    if reference.published:
-        fields["year"] = str(reference.published.year)
-        fields["month"] = reference.published.strftime("%b").lower()
+def _ascii_lower(text):
+    text = unicodedata.normalize("NFKD", text.translate(ASCII_LETTERS))
+    return text.encode("ascii", "ignore").decode().lower()
+
+
+# Skipped as the title's word of a key: articles, prepositions, pronouns and the like.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "in",
+        "for",
+        "to",
+        "towards",
+        "toward",
+        "and",
+        "or",
+        "nor",
+        "but",
+        "with",
+        "without",
+        "within",
+        "at",
+        "by",
+        "from",
+        "into",
+        "onto",
+        "via",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "do",
+        "does",
+        "did",
+        "how",
+        "what",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "can",
+        "we",
+        "our",
+        "us",
+        "my",
+        "your",
+        "you",
+        "i",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "not",
+        "no",
+        "so",
+        "than",
+        "about",
+        "over",
+        "under",
+        "beyond",
+        "through",
+        "between",
+        "against",
+        "lets",
+        "let",
+        "s",
+        "vs",
+        "versus",
+    ]
+)
+
+
+def family_name(name):
+    words = [w for w in name.split() if _ascii_lower(w).strip(".") not in NAME_SUFFIXES] or name.split()
+    return re.sub(r"[^a-z]", "", _ascii_lower(words[-1])) if words else ""
+
+
+def key_title_word(title):
+    """The first significant word of the title, letters only: math and one-letter words skipped."""
+    text = _ascii_lower(MATH.sub(" ", title)).replace("'", "")
+    return next((w for w in re.findall(r"[a-z]+", text) if len(w) > 1 and w not in STOPWORDS), "")
+
+
+def base_key(reference):
+    """`vaswani2017attention`; `anon` without an author, `nd` without a date."""
+    authors = [name for name in bibtex_authors(reference.authors) if name != "others"]
+    surname = (family_name(authors[0]) if authors else "") or "anon"
+    year = str(reference.published.year) if reference.published else "nd"
+    return f"{surname}{year}{key_title_word(reference.title)}"
+
+
+def _suffix(n):
+    """1 → a, 26 → z, 27 → aa: a key's letters after the first duplicate."""
+    letters = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return letters
+
+
+def citation_keys(references):
+    """The key of each reference, in the given order, made unique in the order of the ids."""
+    keys, taken, tried = [None] * len(references), set(), {}
+    order = sorted(range(len(references)), key=lambda i: (references[i].pk is None, references[i].pk or 0, i))
+    for index in order:
+        base = key = base_key(references[index])
+        n = tried.get(base, 0)  # the letters this base already used: no quadratic search
+        if n or key in taken:
+            while key in taken:
+                n += 1
+                key = base + _suffix(n)
+        tried[base] = n
+        taken.add(key)
+        keys[index] = key
+    return keys
+
+
+# Venues of conference papers: acronyms of the usual meetings and words naming proceedings.
+CONFERENCE = re.compile(
+    r"\b(?:proc|proceedings|conference|conf|workshops?|symposium|meeting|congress|"
+    r"neurips|nips|icml|iclr|cvpr|iccv|eccv|wacv|bmvc|acl|naacl|eacl|aacl|emnlp|coling|conll|"
+    r"aaai|ijcai|kdd|sigir|siggraph|www|chi|uai|aistats|colt|corl|rss|icra|iros|interspeech|"
+    r"icassp|miccai|findings)\b",
+    re.IGNORECASE,
+)
+PREPRINT = re.compile(r"\b(?:arxiv|corr|preprint|biorxiv|medrxiv)\b", re.IGNORECASE)
+DOI_URL = re.compile(r"https?://(?:dx\.)?doi\.org/(10\.\d{4,9}/\S+)", re.IGNORECASE)
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+KIND_NOTES = {
+    Kind.POST: "Blog post",
+    Kind.RESOURCE: "Online resource",
+    Kind.CODE: "Code",
+    Kind.VIDEO: "Video",
+}
+
+
+def _raw(value):
+    """A link or id written verbatim: only braces and backslashes, which would break the entry
+    or the \\url around it, are percent-encoded."""
+    return value.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def entry_type_and_venue(reference):
+    """('inproceedings', 'booktitle', venue), ('article', 'journal', venue), ('book', …) or
+    ('misc', None, venue or '')."""
+    venue = reference.venue.strip()
     if reference.kind == Kind.BOOK:
-        entry_type = "book"
-        if reference.affiliation:
-            fields["publisher"] = reference.affiliation
-    elif reference.kind == Kind.PAPER and reference.venue:
-        entry_type = "inproceedings"
-        fields["booktitle"] = reference.venue
-    else:
-        entry_type = "misc"
-        if reference.venue:
-            fields["howpublished"] = reference.venue
-    if reference.affiliation and entry_type != "book":
-        fields["note"] = reference.affiliation
-    return Entry(entry_type, key, [Field(name, value) for name, value in fields.items()])
+        return "book", "publisher", venue or reference.affiliation.strip()
+    if reference.kind != Kind.PAPER:
+        return "misc", None, venue
+    if not venue or PREPRINT.search(venue):
+        return "misc", None, ""
+    if CONFERENCE.search(venue):
+        return "inproceedings", "booktitle", venue
+    return "article", "journal", venue
+
+
+def _entry(reference, key, encoder, text_encoder):
+    fields = [Field("title", title_latex(reference.title, text_encoder))]
+
+    def prose(name, value):  # LaTeX-encoded
+        fields.append(Field(name, value if _is_plain(value) else encoder.unicode_to_latex(value)))
+
+    def raw(name, value, enclosing=None):  # written as it is
+        fields.append(Field(name, value, enclosing=enclosing))
+
+    if authors := bibtex_authors(reference.authors):
+        prose("author", " and ".join(authors))
+    entry_type, venue_field, venue = entry_type_and_venue(reference)
+    if venue_field and venue:
+        prose(venue_field, venue)
+    if reference.published:
+        raw("year", str(reference.published.year))
+        raw("month", MONTHS[reference.published.month - 1], enclosing="no-enclosing")
+    url = reference.url.strip()
+    if found := arxiv_id(url):
+        raw("eprint", found)
+        raw("archivePrefix", "arXiv")
+    if match := DOI_URL.fullmatch(url):
+        raw("doi", _raw(unquote(match.group(1))))
+    if url.lower().startswith(("http://", "https://")):
+        raw("url", _raw(url))
+        if entry_type == "misc" and not found:
+            raw("howpublished", rf"\url{{{_raw(url)}}}")
+    if note := KIND_NOTES.get(reference.kind):
+        prose("note", f"{note}, {venue}" if venue else note)
+    return Entry(entry_type, key, fields)
 
 
 def to_bibtex(references):
-    """One BibTeX entry per reference; arXiv ids become eprint, links stay verbatim."""
-    library, taken, raw_fields = Library(), set(), {}
-    for reference in references:
-        key = citation_key(reference, taken)
-        library.add(_entry(reference, key))
-        extra = []
-        if found := arxiv_id(reference.url):
-            extra += [Field("eprint", found), Field("archiveprefix", "arXiv")]
-        if reference.is_external:
-            extra.append(Field("url", reference.url))
-        raw_fields[key] = extra
-    # Escape the prose fields, then add ids and urls, which must stay exactly as they are.
-    library = FastLatexEncoding(allow_inplace_modification=True).transform(library)
-    for entry in library.entries:
-        for field in raw_fields[entry.key]:
-            entry.set_field(field)
+    """One BibTeX entry per reference, in the given order (see the module's docstring)."""
+    references = list(references)
+    encoder, text_encoder = _encoder(), _encoder(math=False)
+    library = Library()
+    for reference, key in zip(references, citation_keys(references), strict=True):
+        library.add(_entry(reference, key, encoder, text_encoder))
     # The library is ours alone: no need for the writer to copy it first.
     return bibtexparser.write_string(
         library, unparse_stack=default_unparse_stack(allow_inplace_modification=True)

@@ -33,7 +33,7 @@ def test_bibtex_entry_fields_and_escaping(make_reference):
     assert "@inproceedings{vaswani2017attention," in text
     assert r"Attention Is All You Need \& 100\% of \{it\} \#1" in text
     assert r"author = {Ashish Vaswani and {\L}ukasz Kaiser}" in text
-    assert "eprint = {1706.03762}" in text and "archiveprefix = {arXiv}" in text
+    assert "eprint = {1706.03762}" in text and "archivePrefix = {arXiv}" in text
     assert "url = {https://arxiv.org/pdf/1706.03762v5}" in text
     assert "booktitle = {NIPS 2017}" in text and "year = {2017}" in text
     parsed = bibtexparser.parse_string(text)
@@ -59,7 +59,7 @@ def test_keys_are_unique_and_kinds_map_to_entry_types(make_reference):
     local = make_reference(title="My first FNN", kind=Kind.CODE, url="./projects/fnn")
     parsed = bibtexparser.parse_string(to_bibtex([book, twin, local]))
     entries = {entry.key: entry for entry in parsed.entries}
-    assert set(entries) == {"goodfellow2016deep", "goodfellow2016deepa", "first"}
+    assert set(entries) == {"goodfellow2016deep", "goodfellow2016deepa", "anonndfirst"}
     types = sorted(entry.entry_type for entry in parsed.entries)
     assert types == ["book", "misc", "misc"]
     assert "url" not in next(e for e in parsed.entries if "FNN" in e["title"]).fields_dict
