@@ -47,6 +47,11 @@ def link_from(text):
     return text
 
 
+def is_web_link(url):
+    """An http(s) link, which a source can be asked about (not a relative path, not empty)."""
+    return (url or "").lower().startswith(("http://", "https://"))
+
+
 def normalize_url(url):
     """A canonical form for comparing urls: no scheme, www, fragment, tracking or trailing slash."""
     url = (url or "").strip()

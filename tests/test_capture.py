@@ -13,6 +13,7 @@ from django.utils import timezone
 from ideas.models import Idea
 from library import capture
 from library.models import Kind, LogEntry, Reference
+from tests import metadata_server
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +151,33 @@ def test_the_bookmarklet_opens_the_form_prefilled(member_client):
     assert form.context["form"]["title"].value() == "A page"
     log = member_client.get(reverse("library:log_add"), {"url": "https://example.org/p", "notes": "selected"})
     assert log.context["form"]["notes"].value() == "selected"
+
+
+HOSTILE_PAGE = (
+    '<html><head><meta name="citation_title" content="' + "T" * 700 + '">'
+    '<meta name="citation_journal_title" content="'
+    + "V" * 400
+    + '">'
+    + "".join(f'<meta name="citation_author" content="Author{n} \x01Na\u202eme">' for n in range(800))
+    + "</head></html>"
+)
+
+
+def test_a_page_saying_too_much_is_cut_to_fit_on_every_path(stub, member_client, monkeypatch):
+    # A title, venue and author list past their fields' lengths, with control and bidi characters:
+    # on PostgreSQL the log form's save was a 500 ("value too long").
+    monkeypatch.setitem(metadata_server.PAGES, "/hostile", (200, metadata_server.HTML, HOSTILE_PAGE))
+    url = f"{stub.base}/hostile"
+    response = member_client.post(
+        reverse("library:log_add"), {"url": url, "kind": "paper", "read_on": TODAY()}
+    )
+    assert response.status_code == 302
+    reference = LogEntry.objects.get().reference
+    assert (len(reference.title), len(reference.venue)) == (500, 300)
+    assert (
+        len(reference.authors) <= 10_000
+        and "\x01" not in reference.authors
+        and "\u202e" not in reference.authors
+    )
+    # The add form, a second time: it is the same reference now.
+    assert add(member_client, url).redirect_chain[-1][0] == reference.get_absolute_url()

@@ -10,12 +10,16 @@ a found one for a day, a not-found one for a few minutes, an unreachable one nev
 `fill` (library/metadata/fill.py) applies them to saved references.
 """
 
+import dataclasses
 import hashlib
+import re
 from urllib.parse import unquote, urlsplit
 
 from django.core.cache import cache
 
-from library.identity import arxiv_id, link_from
+from library.identity import arxiv_id, is_web_link, link_from
+from library.models import Reference
+from wiki.text import clean_text
 
 from . import arxiv, crossref, page
 from .errors import MetadataError, NotFound, SourceUnreachable
@@ -42,7 +46,7 @@ def doi_of(link):
 def lookup(text):
     """The metadata for a pasted arXiv id, DOI or http(s) link (see the module's docstring)."""
     link = link_from(text)
-    if not link.lower().startswith(("http://", "https://")):
+    if not is_web_link(link):
         raise NotFound("Paste an arXiv id (1706.03762), a DOI (10.1038/nature14539) or an http(s) link.")
     found_arxiv, found_doi = arxiv_id(link), doi_of(link)
     # One cache entry per paper, however it was written (a version, "arXiv:", a DOI's case).
@@ -63,5 +67,25 @@ def lookup(text):
     except NotFound as error:
         cache.set(key, str(error), NOT_FOUND_SECONDS)
         raise
+    found = fitted(found)
     cache.set(key, found, FOUND_SECONDS)
     return found
+
+
+# Control characters an outside page may carry: PostgreSQL refuses NUL, XML the rest.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def fitted(found):
+    """What a source said, as the library can store it: no hidden or control characters, and
+    each text within its Reference field's length (a link too long to keep is dropped)."""
+
+    def cleaned(name):
+        return clean_text(CONTROLS.sub("", getattr(found, name) or "")).strip()
+
+    def limit(name):
+        return Reference._meta.get_field(name).max_length
+
+    values = {name: cleaned(name)[: limit(name)].strip() for name in ("title", "authors", "venue", "summary")}
+    url = cleaned("url")
+    return dataclasses.replace(found, url=url if len(url) <= limit("url") else "", **values)

@@ -13,13 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from library.identity import normalize_title
-from library.models import TEXT_LIMIT, Reference
+from library.models import Reference
 from wiki import changes
-from wiki.text import clean_text
 
 from . import NotFound, SourceUnreachable, lookup
-
-LIMITS = {"title": 500, "authors": 10_000, "venue": 300, "summary": TEXT_LIMIT}
 
 
 @dataclass
@@ -56,7 +53,7 @@ def updates_for(reference, metadata):
             f"{reference.pk} “{reference.title}”: {name} is “{ours}”, {metadata.source_name} says “{theirs}”"
         )
 
-    title = clean_text(metadata.title)[: LIMITS["title"]].strip()
+    title = metadata.title  # cleaned and cut to the field's length by lookup (metadata.fitted)
     if title:
         if reference.needs_title:
             updates["title"] = title
@@ -64,7 +61,7 @@ def updates_for(reference, metadata):
         elif normalize_title(title) != normalize_title(reference.title):
             differs("the title", reference.title, title)
     for name in ("authors", "venue", "summary"):
-        theirs = clean_text(getattr(metadata, name) or "")[: LIMITS[name]].strip()
+        theirs = getattr(metadata, name)
         ours = getattr(reference, name)
         if not theirs:
             continue
