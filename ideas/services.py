@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from library.capture import NotFound, capture
-from library.identity import link_from
+from library.identity import is_web_link, link_from
 from library.models import Kind, Reference
 from library.services import find_reference, resolve_link, resolve_reference
 
@@ -46,11 +46,7 @@ LOOKUPS_PER_SAVE = 10  # more new links than this wait, named, for fill_metadata
 
 def fill_in(specs):
     """Ask each new link's source for its title and the rest (the first LOOKUPS_PER_SAVE)."""
-    new = [
-        spec
-        for spec in specs
-        if spec.reference is None and spec.url.lower().startswith(("http://", "https://"))
-    ]
+    new = [spec for spec in specs if spec.reference is None and is_web_link(spec.url)]
     for spec in new[:LOOKUPS_PER_SAVE]:
         try:
             captured = capture(spec.url)

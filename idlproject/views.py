@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
-from library.identity import link_from
+from library.identity import is_web_link, link_from
 from library.models import TAG_LIST, LogEntry, Reference
 from library.services import find_reference
 from library.tags import tag_counts
@@ -172,7 +172,7 @@ def reference_named_by(text):
     """The reference a pasted link, arXiv id or DOI stands for, when the library has it: the
     index holds words, and "1706.03762" or a link is not a phrase anyone wrote."""
     link = link_from(text.strip())
-    if " " in link or not link.lower().startswith(("http://", "https://")):
+    if " " in link or not is_web_link(link):
         return None
     return find_reference(link, "")
 

@@ -28,7 +28,7 @@ from bibtexparser.model import Entry, Field
 from django.core.cache import cache
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
-from .identity import arxiv_id
+from .identity import arxiv_id, is_web_link
 from .models import Kind
 
 CONTRIBUTION_MARKS = re.compile(r"[*†‡§¶]+")
@@ -353,7 +353,7 @@ def _entry(reference, key, encoder, text_encoder):
         raw("archivePrefix", "arXiv")
     if match := DOI_URL.fullmatch(url):
         raw("doi", _raw(unquote(match.group(1))))
-    if url.lower().startswith(("http://", "https://")):
+    if is_web_link(url):
         raw("url", _raw(url))
         if entry_type == "misc" and not found:
             raw("howpublished", rf"\url{{{_raw(url)}}}")

@@ -6,6 +6,8 @@ holds a lock; the page's script asks the same through `/library/metadata/` as th
 
 from dataclasses import dataclass, field
 
+from wiki.rendering import render_markdown
+
 from .identity import link_from
 from .metadata import MetadataError, NotFound, SourceUnreachable, lookup
 
@@ -44,8 +46,9 @@ def capture(text):
     fields["url"] = found.url or link
     if found.kind:
         fields["kind"] = found.kind
-    where = {"arxiv": "arXiv", "crossref": "Crossref"}.get(found.source, "the page")
-    return Capture(fields, f"Filled in from {where}: check the details.", tags=found.tags)
+    if "summary" in fields:
+        render_markdown(fields["summary"])  # now, outside any transaction: the save reuses it
+    return Capture(fields, f"Filled in from {found.source_name}: check the details.", tags=found.tags)
 
 
 def as_json(found):

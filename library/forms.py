@@ -7,7 +7,7 @@ from taggit.forms import TagWidget
 from wiki.forms import VersionedModelForm
 
 from .capture import NotFound, capture
-from .identity import link_from
+from .identity import is_web_link, link_from
 from .models import Kind, LogEntry, Reference, validate_reference_url
 from .services import find_reference, resolve_reference
 
@@ -16,9 +16,14 @@ LINK_HELP = (
 )
 
 
-def fetchable(url):
-    """A link a source can be asked about (not a relative path, not empty)."""
-    return (url or "").lower().startswith(("http://", "https://"))
+def _capture(form, url):
+    """The link's source's fields for a new reference (library/capture.py), kept as
+    `form.captured`; None, with an error on the title, when the source knows nothing of it."""
+    try:
+        form.captured = capture(url)
+    except NotFound as error:
+        form.add_error("title", f"{error} Give it a title.")
+    return form.captured
 
 
 class LinkField(forms.CharField):
@@ -33,6 +38,8 @@ class LinkField(forms.CharField):
 
 
 class ReferenceForm(VersionedModelForm):
+    captured = None  # what the link's source filled in (see clean)
+
     class Meta:
         model = Reference
         fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue", "summary", "tags"]
@@ -59,18 +66,6 @@ class ReferenceForm(VersionedModelForm):
             self.instance.needs_title = False
         return super().save(commit)
 
-    def _capture(self, cleaned, url):
-        """Fill in what the member left empty from the link's source (see library/capture.py)."""
-        try:
-            self.captured = capture(url)
-        except NotFound as error:
-            self.add_error("title", f"{error} Give it a title.")
-            return
-        for name, value in self.captured.fields.items():
-            if name in ("url", "kind") or not cleaned.get(name):
-                cleaned[name] = value
-        self.instance.needs_title = self.captured.needs_title
-
     def duplicate(self):
         """An existing reference this form would duplicate (same arXiv id, url or title)."""
         data = self.cleaned_data
@@ -85,8 +80,13 @@ class ReferenceForm(VersionedModelForm):
             url = cleaned.get("url", "")
             if url and (known := find_reference(url, "")):
                 cleaned["title"] = known.title  # the view takes the member to it
-            elif fetchable(url):
-                self._capture(cleaned, url)
+            elif is_web_link(url):
+                if captured := _capture(self, url):
+                    # What the member left empty; the link and kind as the source has them.
+                    for name, value in captured.fields.items():
+                        if name in ("url", "kind") or not cleaned.get(name):
+                            cleaned[name] = value
+                    self.instance.needs_title = captured.needs_title
             else:
                 self.add_error("title", "Give it a title: the library does not have this link yet.")
         # Adding a duplicate redirects to the original (see the view); editing one into a
@@ -105,6 +105,9 @@ class LogEntryForm(VersionedModelForm):
 
     The instance must carry its reader (the view sets it), so duplicates can be caught here.
     """
+
+    captured = None  # what the link's source filled in for a new reference (see clean)
+    moved_to = None  # the reference an edit moves the reading to (see clean)
 
     reference = forms.ModelChoiceField(
         queryset=Reference.objects.all(), required=False, widget=forms.HiddenInput
@@ -179,19 +182,16 @@ class LogEntryForm(VersionedModelForm):
         if reference is None:
             url = cleaned.get("url", "")
             if not title and not (url and (reference := find_reference(url, ""))):
-                if not fetchable(url):
+                if not is_web_link(url):
                     message = "Name what you read: a title (and a link if it has one)."
                     if url:
                         message = "The library does not have this link yet: give it a title too."
                     self.add_error("title", message)
                     return cleaned
-                try:
-                    self.captured = capture(url)
-                except NotFound as error:
-                    self.add_error("title", f"{error} Give it a title.")
+                if not (captured := _capture(self, url)):
                     return cleaned
-                cleaned["url"] = url = self.captured.fields["url"]
-                cleaned["title"] = title = self.captured.fields["title"]
+                cleaned["url"] = url = captured.fields["url"]
+                cleaned["title"] = title = captured.fields["title"]
             reference = reference or find_reference(url, title)
         self.logged_title = title if reference is None or title != reference.title else ""
         if reference is not None and cleaned.get("read_on"):
@@ -208,19 +208,17 @@ class LogEntryForm(VersionedModelForm):
     def save(self, commit=True):
         entry = super().save(commit=False)
         if not entry.pk and entry.reference_id is None:
-            captured = getattr(self, "captured", None)
+            found = self.captured.fields if self.captured else {}
             entry.reference, self.reference_created = resolve_reference(
                 url=self.cleaned_data["url"],
                 title=self.cleaned_data["title"].strip(),
-                kind=captured.fields.get("kind", self.cleaned_data["kind"])
-                if captured
-                else self.cleaned_data["kind"],
+                kind=found.get("kind") or self.cleaned_data["kind"],
                 added_by=entry.reader,
-                details=captured.fields if captured else None,
-                needs_title=bool(captured and captured.needs_title),
+                details=found,
+                needs_title=bool(self.captured and self.captured.needs_title),
             )
         entry.logged_title = self.logged_title
-        if getattr(self, "moved_to", None):
+        if self.moved_to:
             entry.reference = self.moved_to
         if commit:
             entry.save()

@@ -13,7 +13,7 @@ from taggit.managers import TaggableManager
 
 from wiki.rendering import render_markdown
 
-from .identity import identity_key, normalize_title
+from .identity import identity_key, is_web_link, normalize_title
 from .tags import SameTagManager
 
 
@@ -179,7 +179,7 @@ class Reference(models.Model):
 
     @property
     def is_external(self):
-        return self.url.lower().startswith(("http://", "https://"))
+        return is_web_link(self.url)
 
     @property
     def href(self):

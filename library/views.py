@@ -126,8 +126,8 @@ def reference_add(request):
 
     def done(reference):
         messages.success(request, f"Added “{reference}”.")
-        if captured := getattr(form, "captured", None):
-            messages.info(request, captured.message)
+        if form.captured:
+            messages.info(request, form.captured.message)
         return redirect(reference)
 
     return edit_page(request, form, "library/reference_form.html", {}, done=done)
@@ -230,8 +230,8 @@ def log_add(request):
     def done(entry):
         if form.reference_created:
             messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
-            if captured := getattr(form, "captured", None):
-                messages.info(request, captured.message)
+            if form.captured:
+                messages.info(request, form.captured.message)
         else:
             messages.success(request, f"Logged “{entry.display_title}”.")
         return redirect("library:log")

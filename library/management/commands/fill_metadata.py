@@ -1,8 +1,7 @@
-import sys
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from library.management.progress import end_progress, progress_bar
 from library.metadata.fill import fill_references, needing
 
 
@@ -44,12 +43,11 @@ class Command(BaseCommand):
 
 def run_fill(command, references, *, user=None, dry_run=False, pause=0.0):
     """Fill references and print the report on command's stdout (shared with the importers)."""
-    progress = _progress_bar(command) if sys.stderr.isatty() else None
+    progress = progress_bar(command, "reference")
     try:
         report = fill_references(references, user=user, dry_run=dry_run, pause=pause, progress=progress)
     finally:
-        if progress:
-            command.stderr.write("", style_func=str)
+        end_progress(command, progress)
     for line in report.lines:
         command.stdout.write(line)
     if report.differences:
@@ -58,14 +56,3 @@ def run_fill(command, references, *, user=None, dry_run=False, pause=0.0):
             command.stdout.write(command.style.WARNING(f"  {line}"))
     command.stdout.write(command.style.SUCCESS(f"Metadata: {report.summary()}"))
     return report
-
-
-def _progress_bar(command):
-    def show(done, total):
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = f"\r[{'#' * filled}{'.' * (width - filled)}] reference {done}/{total}"
-        command.stderr.write(bar, ending="", style_func=str)
-        command.stderr.flush()
-
-    return show

@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.db.models import Max
 from library.formats.errors import ImportFormatError
 from library.importer import FORMATS, LibraryImporter, Source
 from library.management.commands.fill_metadata import run_fill
+from library.management.progress import end_progress, progress_bar
 from library.metadata.fill import needing
 from library.models import Reference
 
@@ -34,15 +34,14 @@ class Command(BaseCommand):
     def handle(self, *args, files, format=None, reader=None, dry_run=False, fetch_metadata=False, **options):
         user = self._reader(reader)
         newest = Reference.objects.aggregate(newest=Max("pk"))["newest"] or 0
+        progress = progress_bar(self, "line")
         try:
             sources = [self._source(name, format) for name in files]
-            importer = LibraryImporter(reader=user, dry_run=dry_run, progress=self._progress_bar())
-            report = importer.run(sources)
+            report = LibraryImporter(reader=user, dry_run=dry_run, progress=progress).run(sources)
         except ImportFormatError as error:
             raise CommandError(f"{error}\nNothing was imported.") from None
         finally:
-            if self._on_terminal():
-                self.stderr.write("", style_func=str)
+            end_progress(self, progress)
         for note in report.notes:
             self.stdout.write(note)
         for conflict in report.conflicts:
@@ -65,19 +64,3 @@ class Command(BaseCommand):
         except OSError as error:
             raise ImportFormatError(name, 0, f"cannot read the file ({error.strerror})") from None
         return Source.from_bytes(data, name, format)
-
-    def _on_terminal(self):
-        return sys.stderr.isatty()
-
-    def _progress_bar(self):
-        if not self._on_terminal():
-            return None
-
-        def show(done, total):
-            width = 30
-            filled = width * done // max(total, 1)
-            bar = f"\r[{'#' * filled}{'.' * (width - filled)}] line {done}/{total}"
-            self.stderr.write(bar, ending="", style_func=str)
-            self.stderr.flush()
-
-        return show
