@@ -6,10 +6,11 @@ holds a lock; the page's script asks the same through `/library/metadata/` as th
 
 from dataclasses import dataclass, field
 
-from wiki.rendering import render_markdown
+from wiki.rendering import render_ahead
 
 from .identity import link_from
 from .metadata import MetadataError, NotFound, SourceUnreachable, lookup
+from .models import Reference
 
 # What a source may fill in: only where the member left the field empty.
 FILLED = ("title", "authors", "published", "venue", "summary")
@@ -46,8 +47,7 @@ def capture(text):
     fields["url"] = found.url or link
     if found.kind:
         fields["kind"] = found.kind
-    if "summary" in fields:
-        render_markdown(fields["summary"])  # now, outside any transaction: the save reuses it
+    render_ahead(Reference, fields)  # now, outside any transaction: the save reuses it
     return Capture(fields, f"Filled in from {found.source_name}: check the details.", tags=found.tags)
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from . import changes
 from .forms import VersionedModelForm
-from .rendering import render_markdown
+from .rendering import render_ahead
 
 
 class VersionedAdminForm(VersionedModelForm):
@@ -42,8 +42,7 @@ class TrackedAdmin:
         # The admin validates and saves in one transaction (a write lock on SQLite): render the
         # posted markdown before it opens, so the form and the save find it already rendered.
         if request.method == "POST":
-            for name in getattr(self.model, "markdown_fields", {}):
-                render_markdown(request.POST.get(name, ""))
+            render_ahead(self.model, request.POST)
         return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from . import history, upkeep
 from .models import Revision
-from .rendering import render_markdown
+from .rendering import render_ahead
 from .tracking import tracked_for
 
 Action = Revision.Action
@@ -175,10 +175,7 @@ def _chunks(model, pks, size=500):
 
 def restore(revision, *, user):
     """Make the object as it was in `revision` (re-creating it if deleted): a new revision."""
-    model = revision.content_type.model_class()
-    for name in getattr(model, "markdown_fields", {}):  # rendered before the write lock is taken
-        if isinstance(text := revision.data.get(name), str):
-            render_markdown(text)
+    render_ahead(revision.content_type.model_class(), revision.data)
     return _restore(revision, user=user)
 
 

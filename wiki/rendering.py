@@ -300,6 +300,15 @@ def render_markdown(text):
         return plain_html(text)
 
 
+def render_ahead(model, values):
+    """Render the markdown fields of `model` found in `values` (a POST, a revision's data, a
+    source's fields) now, before a write transaction opens: the model's save then finds the
+    HTML remembered on this thread instead of rendering under the lock."""
+    for name in getattr(model, "markdown_fields", {}):
+        if isinstance(text := values.get(name), str):
+            render_markdown(text)
+
+
 def render_markdown_or_refuse(text):
     """render_markdown, but MarkdownTooComplex for a text over the budget (forms and preview)."""
     if not text:
