@@ -56,6 +56,15 @@ class ImportReport:
         if len(items) < self.LISTED:
             items.append((line, text))
 
+    def lists(self):
+        """What a preview lists beside its counts: (items, how many in all, heading)."""
+        dry = self.dry_run
+        return [
+            (self.added, self.references_created, "References to add" if dry else "References added"),
+            (self.matched, self.references_matched, "Matched in the library"),
+            (self.new_entries, self.entries_created, "Log entries to add" if dry else "Log entries added"),
+        ]
+
     def summary(self):
         new = "to add" if self.dry_run else "new"
         text = (

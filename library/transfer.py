@@ -67,24 +67,6 @@ def library_import(request, text, filename, options, dry_run):
     return LibraryImporter(reader=reader, dry_run=dry_run).run([source])
 
 
-def report_lists(report):
-    """What a preview lists beside its counts: (items, how many in all, heading)."""
-    dry = report.dry_run
-    return [
-        (
-            getattr(report, "added", []),
-            getattr(report, "references_created", 0),
-            "References to add" if dry else "References added",
-        ),
-        (getattr(report, "matched", []), getattr(report, "references_matched", 0), "Matched in the library"),
-        (
-            getattr(report, "new_entries", []),
-            getattr(report, "entries_created", 0),
-            "Log entries to add" if dry else "Log entries added",
-        ),
-    ]
-
-
 class ImportPage:
     """An upload → preview → confirm page; the ideas app makes one for its file too."""
 
@@ -123,9 +105,7 @@ class ImportPage:
                     "options": options,
                     "kind": self.title,
                 }
-                context.update(
-                    report=report, token=token, filename=upload.name, report_lists=report_lists(report)
-                )
+                context.update(report=report, token=token, filename=upload.name)
         return render(request, self.template, context)
 
     def confirm(self, request):
