@@ -67,10 +67,10 @@ class IdeaAdmin(TrackedAdmin, admin.ModelAdmin):
 class CommentAdmin(TrackedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "excerpt", "is_hidden", "created"]
     list_filter = ["is_hidden", "created", ("author", admin.RelatedOnlyFieldListFilter), "idea"]
-    search_fields = ["body", "author__username", "idea__title"]
+    search_fields = ["body", "author__username", "idea__title", "reference__title"]
     date_hierarchy = "created"
-    list_select_related = ["author", "idea"]
-    autocomplete_fields = ["idea", "author"]
+    list_select_related = ["author", "idea", "reference"]
+    autocomplete_fields = ["idea", "reference", "author"]
     readonly_fields = ["created", "updated"]
     actions = ["hide", "unhide"]
 

@@ -1,4 +1,4 @@
-"""Atom feed of new ideas and visible comments, merged newest first; access as for library's feeds."""
+"""Atom feed of new ideas and visible comments (on ideas and references), merged newest first; access as for library's feeds."""
 
 from heapq import merge
 from itertools import islice
@@ -22,7 +22,7 @@ class IdeasFeed(WikiFeed):
         ideas = Idea.objects.select_related("proposer").order_by("-created", "-id")[:FEED_LENGTH]
         comments = (
             Comment.objects.visible()
-            .select_related("idea", "author")
+            .select_related("idea", "reference", "author")
             .order_by("-created", "-id")[:FEED_LENGTH]
         )
         items = list(islice(merge(ideas, comments, key=lambda item: item.created, reverse=True), FEED_LENGTH))
@@ -34,7 +34,7 @@ class IdeasFeed(WikiFeed):
     def item_title(self, item):
         if isinstance(item, Idea):
             return f"New idea: {item.title}"
-        return f"{item.author.get_username()} on “{item.idea.title}”"
+        return f"{item.author.get_username()} on “{item.subject.title}”"
 
     def item_description(self, item):
         return item.body_html or None

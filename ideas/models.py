@@ -170,7 +170,12 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    """A comment in the discussion of an idea or of a reference (exactly one of them)."""
+
+    idea = models.ForeignKey(Idea, null=True, blank=True, on_delete=models.CASCADE, related_name="comments")
+    reference = models.ForeignKey(
+        Reference, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments")
     body = models.TextField(max_length=TEXT_LIMIT, help_text="Markdown; $…$ for math.")
     body_html = models.TextField(blank=True, editable=False)
@@ -187,17 +192,29 @@ class Comment(models.Model):
         ordering = ["created", "id"]
         # A partial index of visible comments was tried: SQLite then used it for the dashboard's
         # "latest comments" too and sorted every comment instead of walking `created` (0.3 → 106 ms).
-        indexes = [models.Index(fields=["idea", "created"])]
-        constraints = [models.CheckConstraint(condition=~Q(body=""), name="comment_has_body")]
+        indexes = [models.Index(fields=["idea", "created"]), models.Index(fields=["reference", "created"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="comment_has_body"),
+            models.CheckConstraint(
+                condition=Q(idea__isnull=False, reference__isnull=True)
+                | Q(idea__isnull=True, reference__isnull=False),
+                name="comment_on_one_subject",
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.author} on {self.idea}"
+        return f"{self.author} on {self.subject}"
+
+    @property
+    def subject(self):
+        """What is discussed: the idea or the reference."""
+        return self.idea if self.idea_id else self.reference
 
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
             self.body_html = render_markdown(self.body)  # already rendered by the form, as a rule
         super().save(*args, **kwargs)
-        if not self.is_hidden:
+        if self.idea_id and not self.is_hidden:
             Idea.objects.filter(pk=self.idea_id).update(last_activity=timezone.now())
 
     def get_absolute_url(self):

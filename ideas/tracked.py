@@ -1,7 +1,7 @@
 """How the core keeps ideas and comments, and what a reference's change means for citations."""
 
 from library.models import Reference
-from wiki import tracking
+from wiki import changes, tracking
 from wiki.rendering import plain_text
 from wiki.search import url_maker
 
@@ -57,12 +57,7 @@ class IdeaTracked(tracking.Tracked):
             )
             for change in data.get("status_changes", [])
         )
-        for saved in data.get("comments", []):
-            comment = Comment(pk=saved["pk"], idea=obj)
-            if COMMENT.apply(comment, saved):
-                continue  # its author is gone: nothing to put it back under
-            comment.save()
-            COMMENT.after_restore(comment, saved, created=True)
+        restore_comments(data.get("comments", []), idea=obj)
 
     def _restore_links(self, idea, rows):
         """The idea cites again what it cited then (references since deleted are skipped)."""
@@ -96,7 +91,7 @@ class CommentTracked(tracking.Tracked):
     model = Comment
     label = "Comments"
     owner_field = "author"
-    fields = ("idea", "author", "body", "is_hidden")
+    fields = ("idea", "reference", "author", "body", "is_hidden")
     has_tags = False
 
     def can_read(self, user, obj):
@@ -113,11 +108,11 @@ class CommentTracked(tracking.Tracked):
         return f"{version} hidden" if obj.is_hidden else version
 
     def title_of(self, obj):
-        return f"{obj.author} on “{obj.idea}”"[:500]
+        return f"{obj.author} on “{obj.subject}”"[:500]
 
     def search_queryset(self):
-        return Comment.objects.select_related("author", "idea").only(
-            "body_html", "is_hidden", "created", "author__username", "idea__title"
+        return Comment.objects.select_related("author", "idea", "reference").only(
+            "body_html", "is_hidden", "created", "author__username", "idea__title", "reference__title"
         )
 
     def document(self, comment):
@@ -126,7 +121,7 @@ class CommentTracked(tracking.Tracked):
         return {
             "title": "",
             "body": plain_text(comment.body_html),
-            "heading": f"{comment.author.get_username()} on “{comment.idea.title}”",
+            "heading": f"{comment.author.get_username()} on “{comment.subject.title}”",
             "url": url_maker("ideas:comment")(comment.pk),
             "stamp": comment.created,
         }
@@ -167,6 +162,41 @@ class Citations(tracking.Extension):
             cited[link.idea_id] = link
 
 
+class ReferenceDiscussion(tracking.Extension):
+    """A reference's discussion: its comments show its title, go and come back with it, and
+    move to the reference it is merged into."""
+
+    def dependents(self, ids):
+        return {"comment": Comment.objects.filter(reference__in=ids).values_list("pk", flat=True)}
+
+    def deletion_data(self, reference):
+        comments = reference.comments.select_related("author", "reference")
+        return {"comments": [{"pk": comment.pk, **COMMENT.snapshot(comment)} for comment in comments]}
+
+    def after_restore(self, reference, data, created):
+        if created:
+            restore_comments(data.get("comments", []), reference=reference)
+
+    def merge(self, duplicate, survivor):
+        moved = list(duplicate.comments.values_list("pk", flat=True))
+        if moved:
+            with changes.bulk_change(
+                Comment, None, changes.Action.EDITED, note="Moved by a merge", pks=moved
+            ):
+                Comment.objects.filter(pk__in=moved).update(reference=survivor)
+
+
+def restore_comments(saved_comments, **subject):
+    """Bring back the comments a deleted idea or reference took along."""
+    for saved in saved_comments:
+        comment = Comment(pk=saved["pk"], **subject)
+        if COMMENT.apply(comment, saved):
+            continue  # its author is gone: nothing to put it back under
+        comment.save()
+        COMMENT.after_restore(comment, saved, created=True)
+
+
 IDEA = tracking.register(IdeaTracked())
 COMMENT = tracking.register(CommentTracked())
 tracking.extend(Reference, Citations())
+tracking.extend(Reference, ReferenceDiscussion())

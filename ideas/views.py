@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from library.models import TAG_LIST
+from library.models import TAG_LIST, Reference
 from wiki import changes
 from wiki.access import public_read, staff_required
 from wiki.editing import deletable, edit_page, editable
@@ -36,10 +36,17 @@ def idea_list(request):
 COMMENTS_PER_PAGE = 100
 
 
-def shown_comments(user, idea):
-    """The comments this user sees on an idea, oldest first (curators see hidden ones too)."""
-    comments = idea.comments.order_by("created", "id")
+def shown_comments(user, subject):
+    """The comments this user sees on an idea or a reference, oldest first (curators see hidden ones too)."""
+    comments = subject.comments.order_by("created", "id")
     return comments if user.is_staff else comments.visible()
+
+
+def discussion_page(request, subject):
+    """A page of the discussion of `subject`: a long one comes in pages, the newest first
+    (where the conversation is) unless ?page= asks for another."""
+    paginator = Paginator(shown_comments(request.user, subject).select_related("author"), COMMENTS_PER_PAGE)
+    return paginator.get_page(request.GET.get("page") or paginator.num_pages)
 
 
 @public_read
@@ -53,16 +60,11 @@ def idea_detail(request, slug):
         ),
         slug=slug,
     )
-    # A long discussion comes in pages; the newest page first, where the conversation is.
-    paginator = Paginator(shown_comments(request.user, idea).select_related("author"), COMMENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "idea": idea,
-            "comments": page,
-            "comment_form": CommentForm(),
             "is_member": any(member.pk == request.user.pk for member in idea.members.all()),
         },
     )
@@ -70,16 +72,16 @@ def idea_detail(request, slug):
 
 @public_read
 def comment_permalink(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("idea", "reference"), pk=pk)
     if comment.is_hidden and not request.user.is_staff:
         raise Http404("No such comment.")
     earlier = (
-        shown_comments(request.user, comment.idea)
+        shown_comments(request.user, comment.subject)
         .filter(Q(created__lt=comment.created) | Q(created=comment.created, id__lt=comment.pk))
         .count()
     )
     page = earlier // COMMENTS_PER_PAGE + 1
-    return redirect(f"{comment.idea.get_absolute_url()}?page={page}#comment-{comment.pk}")
+    return redirect(f"{comment.subject.get_absolute_url()}?page={page}#comment-{comment.pk}")
 
 
 @login_required
@@ -148,31 +150,41 @@ def idea_join(request, slug):
 @login_required
 @require_POST
 def comment_add(request, slug):
-    idea = get_object_or_404(Idea, slug=slug)
-    form = CommentForm(request.POST, instance=Comment(idea=idea, author=request.user))
-    return edit_page(request, form, "ideas/comment_form.html", {"idea": idea}, done=redirect)
+    return _comment_add(request, get_object_or_404(Idea, slug=slug))
+
+
+@login_required
+@require_POST
+def reference_comment_add(request, pk):
+    return _comment_add(request, get_object_or_404(Reference, pk=pk))
+
+
+def _comment_add(request, subject):
+    comment = Comment(author=request.user, **{subject._meta.model_name: subject})
+    form = CommentForm(request.POST, instance=comment)
+    return edit_page(request, form, "ideas/comment_form.html", {"subject": subject}, done=redirect)
 
 
 @login_required
 def comment_edit(request, pk):
-    comment = editable(request, Comment.objects.select_related("idea"), pk=pk)
+    comment = editable(request, Comment.objects.select_related("idea", "reference"), pk=pk)
 
     def done(comment):
         messages.success(request, "Saved the comment.")
         return redirect(comment)
 
-    context = {"idea": comment.idea, "comment": comment}
+    context = {"subject": comment.subject, "comment": comment}
     form = CommentForm(request.POST or None, instance=comment)
     return edit_page(request, form, "ideas/comment_form.html", context, done=done)
 
 
 @login_required
 def comment_delete(request, pk):
-    comment = deletable(request, Comment.objects.select_related("idea"), pk=pk)
+    comment = deletable(request, Comment.objects.select_related("idea", "reference"), pk=pk)
     if request.method == "POST":
         changes.delete(comment, user=request.user)
         messages.success(request, "Deleted the comment. Curators can bring it back from its history.")
-        return redirect(comment.idea)
+        return redirect(comment.subject)
     return render(
         request, "confirm_delete.html", {"object": comment, "cancel_url": comment.get_absolute_url()}
     )
@@ -181,7 +193,7 @@ def comment_delete(request, pk):
 @staff_required
 @require_POST
 def comment_hide(request, pk):
-    comment = get_object_or_404(Comment.objects.select_related("idea"), pk=pk)
+    comment = get_object_or_404(Comment.objects.select_related("idea", "reference"), pk=pk)
     with changes.change(comment, request.user, latest=True) as change:
         comment.is_hidden = not comment.is_hidden
         change.note = "Hidden" if comment.is_hidden else "Shown again"

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from ideas import views as ideas_views
+
 from . import views
 from .login import ThrottledAdminAuthenticationForm, ThrottledLoginView, ThrottledPasswordResetView
 
@@ -19,6 +21,8 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("preview/", views.markdown_preview, name="preview"),
     path("tag-lookup/", views.tag_lookup, name="tag_lookup"),
+    # A reference's discussion: comments belong to the ideas app, which sits above the library.
+    path("library/<int:pk>/comments/", ideas_views.reference_comment_add, name="reference_comment_add"),
     path("", include("library.urls")),
     path("", include("wiki.urls")),
     path("ideas/", include("ideas.urls")),

@@ -52,7 +52,7 @@ def home(request):
             .prefetch_related(TAG_LIST)
             .order_by("-last_activity")[:6],
             "latest_comments": Comment.objects.visible()
-            .select_related("author", "idea")
+            .select_related("author", "idea", "reference")
             .order_by("-created")[:6],
         },
     )
@@ -99,7 +99,7 @@ def member_detail(request, username):
             .prefetch_related(TAG_LIST)[:MEMBER_IDEAS],
             "comments": Comment.objects.visible()
             .filter(author=member)
-            .select_related("idea")
+            .select_related("idea", "reference")
             .order_by("-created")[:10],
         },
     )

@@ -88,8 +88,11 @@ def make_idea(db):
 def make_comment(db):
     from ideas.models import Comment
 
-    def make(idea, author, body="A comment", **extra):
-        return Comment.objects.create(idea=idea, author=author, body=body, **extra)
+    def make(subject, author, body="A comment", **extra):
+        """A comment on an idea or on a reference."""
+        return Comment.objects.create(
+            **{subject._meta.model_name: subject}, author=author, body=body, **extra
+        )
 
     return make
 

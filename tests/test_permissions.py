@@ -272,6 +272,13 @@ IDEAS_ROWS = [
         data=lambda w: {"body": "A new comment"},
         to=lambda w: re.compile(r"/ideas/comments/\d+/"),
     ),
+    members(
+        "reference_comment_add",
+        "405 302",
+        args=lambda w: [w.reference.pk],
+        data=lambda w: {"body": "A comment on the paper"},
+        to=lambda w: re.compile(r"/ideas/comments/\d+/"),
+    ),
 ]
 
 

@@ -62,15 +62,21 @@ def test_tag_page_and_filtered_list_budget(member_client, library_of, django_ass
         )
 
 
+@pytest.mark.parametrize("size", [1, 20])
 def test_reference_detail_budget(
-    member_client, make_user, make_reference, make_entry, django_assert_max_num_queries
+    member_client, make_user, make_reference, make_entry, make_comment, django_assert_max_num_queries, size
 ):
     reference = make_reference()
     reference.tags.add("a", "b")
-    for _ in range(20):
-        make_entry(make_user(), reference).tags.add("a")
-    with django_assert_max_num_queries(7):
-        assert member_client.get(reference.get_absolute_url()).status_code == 200
+    for _ in range(size):
+        reader = make_user()
+        make_entry(reader, reference).tags.add("a")
+        make_comment(reference, reader, body="@someone said $x^2$")
+    # 7 for the page, 2 for its discussion (the count for its pages, then the newest page).
+    with django_assert_max_num_queries(9):
+        response = member_client.get(reference.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.count(b'class="comment"') == size
 
 
 def test_dashboard_tag_counts_are_cached_between_requests(

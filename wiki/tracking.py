@@ -31,6 +31,10 @@ class Extension:
     def merge(self, duplicate, survivor):
         """`duplicate` is about to be merged into `survivor`: move what points at it."""
 
+    def dependents(self, ids):
+        """{slug: ids} of this app's tracked objects whose search documents show these objects' data."""
+        return {}
+
 
 class Tracked:
     """How the core keeps one model: its revisions, its search document, who may change it."""

@@ -18,8 +18,9 @@ def reindex(tracked, ids):
     if not tracked.label or not ids:
         return
     search.index_objects(tracked.slug, ids)
-    for slug, dependent_ids in tracked.dependents(ids).items():
-        search.index_objects(slug, dependent_ids)
+    for source in (tracked, *tracked.extensions):
+        for slug, dependent_ids in source.dependents(ids).items():
+            search.index_objects(slug, dependent_ids)
 
 
 def drop_caches(keys):
