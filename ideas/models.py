@@ -205,11 +205,6 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.author} on {self.subject}"
 
-    @property
-    def subject(self):
-        """What is discussed: the idea or the reference."""
-        return self.idea if self.idea_id else self.reference
-
     def save(self, *args, **kwargs):
         if kwargs.get("update_fields") is None or "body" in kwargs["update_fields"]:
             self.body_html = render_markdown(self.body)  # already rendered by the form, as a rule
@@ -220,6 +215,11 @@ class Comment(models.Model):
     def get_absolute_url(self):
         # A permalink: the view works out which page of the discussion the comment is on.
         return reverse("ideas:comment", args=[self.pk])
+
+    @property
+    def subject(self):
+        """What is discussed: the idea or the reference."""
+        return self.idea if self.idea_id else self.reference
 
     @property
     def was_edited(self):
