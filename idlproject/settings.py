@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "wiki",
     "library",
     "ideas",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -179,10 +181,15 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not env_bool("EMAIL_USE_SSL"))
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "idl-wiki@localhost")
+# Seconds a mail server may take before a send counts as failed (and is retried later).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The wiki's address as members reach it: mails link to it.
+IDL_SITE_URL = os.environ.get("IDL_SITE_URL", "http://127.0.0.1:8000")
 
 TAGGIT_CASE_INSENSITIVE = True
 # Every tag field (forms and admin) parses through here: names cleaned, too long a name a field error.

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("library.urls")),
     path("", include("wiki.urls")),
     path("ideas/", include("ideas.urls")),
+    path("notifications/", include("notifications.urls")),
     # Before Django's auth URLs, so these (throttled) are what `accounts/login/` and
     # `accounts/password_reset/` serve.
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),

@@ -35,12 +35,15 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from taggit.models import Tag
 
 from ideas.models import Area, Idea, IdeaReference
 from library.models import FeedToken, Reference
+from notifications.models import DigestMark, Kind, Notification, OutgoingMail, Preferences, Watch
+from notifications.outbox import unsubscribe_token
 from wiki import changes, history
 from wiki.models import Revision
 
@@ -436,6 +439,11 @@ ADMIN_MODELS = [
     ("ideas.area", "area", "200"),
     ("ideas.idea", "idea", "200"),
     ("ideas.comment", "comment", "200"),
+    ("notifications.watch", "watch", "200"),
+    ("notifications.notification", "notification", "200"),
+    ("notifications.outgoingmail", "mail", "200"),
+    ("notifications.preferences", "preferences", "200"),
+    ("notifications.digestmark", "digest_mark", "200"),
 ]
 
 
@@ -459,7 +467,65 @@ ADMIN_ROWS = [
     ),
 ]
 
-ROWS = SITE_ROWS + LIBRARY_ROWS + IDEAS_ROWS + HISTORY_ROWS + FEED_ROWS + ACCOUNT_ROWS + ADMIN_ROWS
+
+def mine(name, author, other, **extra):
+    """A page about one member's own notification: theirs to use, nobody else's (curators neither)."""
+    return row(name, anon="login login", member=other, author=author, curator=other, **extra)
+
+
+NOTIFICATION_ROWS = [
+    members("notifications:inbox", "200 405"),
+    members("notifications:read_all", "405 302", to=at("notifications:inbox")),
+    mine("notifications:open", "302 405", "404 405", args=lambda w: [w.notification.pk], to=url_of("idea")),
+    mine(
+        "notifications:read",
+        "405 302",
+        "405 404",
+        args=lambda w: [w.notification.pk],
+        to=at("notifications:inbox"),
+    ),
+    members(
+        "notifications:settings",
+        "200 302",
+        data=lambda w: {
+            "mention": "now",
+            "comment": "day",
+            "reading": "never",
+            "status": "week",
+            "team": "week",
+        },
+        to=at("notifications:settings"),
+    ),
+    members("notifications:digest", "200 405"),
+    members("notifications:watch", "405 302", args=lambda w: ["idea", w.idea.pk], to=url_of("idea")),
+    members(
+        "notifications:watch",
+        "405 302",
+        args=lambda w: ["reference", w.reference.pk],
+        to=url_of("reference"),
+        note="reference",
+    ),
+    members("notifications:member_lookup", "200 405", query=lambda w: {"q": "au"}),
+    # The link in a mail works without a login, for the member it was made for.
+    everyone("notifications:unsubscribe", "200 200", args=lambda w: [unsubscribe_token(w.author, "comment")]),
+    everyone(
+        "notifications:unsubscribe",
+        "404 404",
+        args=lambda w: [unsubscribe_token(w.author, "comment") + "x"],
+        note="forged",
+    ),
+]
+
+ROWS = (
+    SITE_ROWS
+    + LIBRARY_ROWS
+    + IDEAS_ROWS
+    + HISTORY_ROWS
+    + FEED_ROWS
+    + ACCOUNT_ROWS
+    + ADMIN_ROWS
+    + NOTIFICATION_ROWS
+)
 
 
 @pytest.fixture
@@ -489,7 +555,16 @@ def world(make_user, make_reference, make_entry, make_idea, make_comment):
         group=Group.objects.create(name="Reading group"),
         author_token=FeedToken.for_user(author),
         inactive_token=FeedToken.for_user(inactive),
+        notification=Notification.objects.create(
+            recipient=author, kind=Kind.MENTION, text="member mentioned you", url=idea.get_absolute_url()
+        ),
     )
+    w.watch = Watch.objects.get(user=author, idea=idea)  # joining the idea watches it
+    w.mail = OutgoingMail.objects.create(
+        recipient=author, key="test:1", subject="Hello", text="Hi", html="<p>Hi</p>", unsubscribe_url="/"
+    )
+    w.preferences = Preferences.objects.create(user=author)
+    w.digest_mark = DigestMark.objects.create(user=author, period="week", sent_until=timezone.now())
     keep_history(w)
     return w
 
@@ -526,7 +601,9 @@ def request_as(world, role, method, path, data):
 def database_state():
     """Every row of the site's own tables and the history (sessions and logins left out)."""
     models = [
-        m for app in ("library", "ideas", "wiki", "taggit") for m in apps.get_app_config(app).get_models()
+        m
+        for app in ("library", "ideas", "notifications", "wiki", "taggit")
+        for m in apps.get_app_config(app).get_models()
     ]
     models += [User, Group, Idea.members.through]
     return [list(model.objects.order_by("pk").values()) for model in models]

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import history, upkeep
+from . import history, signals, upkeep
 from .models import Revision
 from .rendering import render_ahead
 from .tracking import tracked_for
@@ -70,6 +70,7 @@ def begin(obj, version=None):
 def settle(obj, user, action, *, note="", before=None):
     """After obj was saved: its revision, its search documents and its caches, all in step."""
     history.revision_of(obj, user=user, action=action, note=note).save()
+    signals.changed.send(type(obj), obj=obj, before=before, user=user, action=action)
     if before is not None:  # e.g. a reading moved to another reader: their heatmap too
         upkeep.drop_caches(tracked_for(obj).cache_keys([before]))
 

@@ -2,7 +2,9 @@
 
 Raw HTML in the source is shown as text (the markdown HTML parsers are switched off), `$…$`
 and `$$…$$` become MathML on the server (their `\\text{…}` stays text too), and the result passes
-an allow-list sanitizer (nh3, the Ammonia bindings) before it is stored or shown.
+an allow-list sanitizer (nh3, the Ammonia bindings) before it is stored or shown. `@username` of a member
+becomes a link to the member's page (which is how mentions are found: wiki users' apps read the
+links, so a name in code or in a link's text mentions nobody).
 
 Python-Markdown is quadratic on some inputs (runs of `[a](`, `![`, nested brackets, thousands of
 inline matches in one paragraph, thousands of headings in one block): 100 KB of them took a
@@ -23,6 +25,7 @@ import xml.etree.ElementTree as etree
 from collections import OrderedDict
 from functools import wraps
 from html import escape, unescape
+from urllib.parse import quote
 
 import markdown
 import nh3
@@ -100,6 +103,32 @@ class MathProcessor(InlineProcessor):
         return self.md.htmlStash.store(mathml), m.start(0), m.end(0)
 
 
+# `@carol` names a member: not inside a word, an e-mail address or a link's path; a final dot
+# ends the sentence, not the name.
+MENTION = r"(?<![\w@./:+\-])@(\w(?:[\w.+\-]*[\w+\-])?)"
+_MENTION_RE = re.compile(MENTION)
+
+
+def mentioned_names(text):
+    """The @names a text may mention (before knowing which are members)."""
+    return {match[1] for match in _MENTION_RE.finditer(text)} if "@" in text else set()
+
+
+class MentionProcessor(InlineProcessor):
+    """`@username` of a member becomes a link to the member's page (others stay text)."""
+
+    ANCESTOR_EXCLUDES = ("a",)
+
+    def handleMatch(self, m, data):
+        name = m.group(1)
+        if name not in getattr(_local, "members", ()):
+            return None, None, None
+        link = etree.Element("a")
+        link.set("href", f"/members/{quote(name)}/")
+        link.text = markdown.util.AtomicString(f"@{name}")
+        return link, m.start(0), m.end(0)
+
+
 LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)]) ")
 
 
@@ -133,6 +162,8 @@ class SafeMarkdownExtension(Extension):
         # Above backticks (190) would break code spans; just below, and above emphasis.
         md.inlinePatterns.register(MathProcessor(DISPLAY_MATH, md, display=True), "math_display", 186)
         md.inlinePatterns.register(MathProcessor(INLINE_MATH, md, display=False), "math_inline", 185)
+        # Below links (160), so a mention inside a link's text stays that link's text.
+        md.inlinePatterns.register(MentionProcessor(MENTION, md), "mention", 155)
 
 
 class MarkdownTooComplex(Exception):
@@ -334,8 +365,21 @@ def render_markdown_or_refuse(text):
     return result
 
 
+def _members_named(text):
+    """Which @names in the text are members' usernames: one query, and only for a text with an @."""
+    names = mentioned_names(text)
+    if not names:
+        return set()
+    from django.contrib.auth import get_user_model  # the models are not loaded when this module is
+
+    # A few hundred at most: a pasted list of e-mail handles should not become a huge IN (…).
+    names = sorted(names)[:300]
+    return set(get_user_model().objects.filter(username__in=names).values_list("username", flat=True))
+
+
 def _render(text):
     md = _converter()
+    _local.members = _members_named(text)
     _local.budget, _local.length = Budget(BUDGET), len(text)
     try:
         html = md.convert(text)
