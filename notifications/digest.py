@@ -43,9 +43,12 @@ class Digest:
         return not (self.readings or self.new_references or self.new_ideas or self.notifications)
 
     @property
+    def adjective(self):
+        return Period(self.period).label.lower()
+
+    @property
     def title(self):
-        label = "Daily" if self.period == Period.DAY else "Weekly"
-        return f"{label} digest, {self.since:%b %-d} – {self.until:%b %-d, %Y}"
+        return f"{Period(self.period).label} digest, {self.since:%b %-d} – {self.until:%b %-d, %Y}"
 
 
 def _first(queryset, digest, name):

@@ -29,6 +29,14 @@ EXCERPT = 240
 def connect():
     signals.changed.connect(_changed, dispatch_uid="notifications-changed")
     m2m_changed.connect(_joined, sender=Idea.members.through, dispatch_uid="notifications-joined")
+    tracking.extend(Reference, WatchersFollowMerge())
+
+
+class WatchersFollowMerge(tracking.Extension):
+    """Who watched a duplicate watches the reference it is merged into."""
+
+    def merge(self, duplicate, survivor):
+        watch([w.user for w in duplicate.watches.select_related("user")], survivor)
 
 
 def mentioned_usernames(html):
