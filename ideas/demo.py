@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from library.services import find_reference
 from wiki import changes
 
 from .models import Comment, Idea, Status
@@ -28,7 +29,10 @@ IDEAS = [
                 "alice",
                 "Yes, conv2. Let's keep the L1 coefficient sweep small: $\\lambda \\in \\{1, 3, 10\\}$.",
             ),
-            ("carol", "Happy to review the feature dashboards once there are some."),
+            (
+                "carol",
+                "Happy to review the feature dashboards once there are some. @dan, want to pair on it?",
+            ),
         ],
     ),
     (
@@ -66,6 +70,43 @@ IDEAS = [
 ]
 
 
+# Discussions on papers of the demo library: (its link, comments as (author, body)).
+REFERENCE_DISCUSSIONS = [
+    (
+        "https://transformer-circuits.pub/2024/scaling-monosemanticity/index.html",
+        [
+            (
+                "bob",
+                "The feature-splitting section is what our SAE idea needs. @carol, could you lead "
+                "the journal club on it?",
+            ),
+            ("carol", "Yes! Next Thursday. Everyone read up to *Feature Survey* first, please."),
+            (
+                "alice",
+                "The scaling laws for dictionary size (~$F \\propto C^{0.6}$) are worth a slide, @bob.",
+            ),
+        ],
+    ),
+    (
+        "https://arxiv.org/abs/1706.03762",
+        [("dan", "Still the clearest explanation of why attention is scaled by $1/\\sqrt{d_k}$.")],
+    ),
+]
+
+
+@transaction.atomic
+def build_reference_discussions(users):
+    """Comments on the demo papers, once (mentions in them notify, as on the site)."""
+    for url, comments in REFERENCE_DISCUSSIONS:
+        reference = find_reference(url, "")
+        if reference is None or reference.comments.exists():
+            continue
+        for name, text in comments:
+            comment = Comment(reference=reference, author=users[name], body=text)
+            with changes.change(comment, users[name]):
+                comment.save()
+
+
 @transaction.atomic
 def build_ideas_demo(users):
     """Create the demo ideas once; returns how many were created."""
@@ -89,4 +130,5 @@ def build_ideas_demo(users):
             with changes.change(comment, users[name]):
                 comment.save()
         created += 1
+    build_reference_discussions(users)
     return created

@@ -15,6 +15,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ideas.models import Comment
+from notifications.models import Notification
+from notifications.outbox import unsubscribe_token
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +105,9 @@ def url_kwargs(wiki_data, member):
     """The arguments that reach a real object, by URL name (a new one must be added here)."""
     reference, entry, idea = wiki_data["reference"], wiki_data["entry"], wiki_data["idea"]
     comment: Comment = wiki_data["comment"]
+    notification = Notification.objects.create(
+        recipient=member, kind="mention", text="Somebody mentioned you", url=idea.get_absolute_url()
+    )
     return {
         "tag": {"slug": "transformers"},
         "member": {"username": member.username},
@@ -123,6 +128,11 @@ def url_kwargs(wiki_data, member):
         "ideas:comment_edit": {"pk": comment.pk},
         "ideas:comment_delete": {"pk": comment.pk},
         "ideas:comment_hide": {"pk": comment.pk},
+        "reference_comment_add": None,  # POST only
+        "notifications:open": {"pk": notification.pk},
+        "notifications:read": None,  # POST only
+        "notifications:watch": None,  # POST only
+        "notifications:unsubscribe": {"token": unsubscribe_token(member, "mention")},
     }
 
 

@@ -13,7 +13,6 @@ from ideas.models import Comment
 from library.models import LogEntry
 from notifications import digest, outbox
 from notifications.models import DigestMark, Kind, OutgoingMail, Period, Preferences, Watch
-from wiki import changes
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ideas.models import Comment, Idea, Status
-from library.models import LogEntry, Reference
+from library.models import LogEntry
 from notifications.inbox import toggle_watch, unread_count, unread_key
 from notifications.models import Kind, Mention, Notification, Watch
 from wiki import changes
