@@ -64,7 +64,9 @@ def build(user, period, since, until, prefs=None):
     window = {"created__gt": since, "created__lte": until}
     if prefs.team == period:
         digest.readings = _first(
-            LogEntry.objects.filter(**window).select_related("reader", "reference").order_by("-created"),
+            LogEntry.objects.filter(**window)
+            .select_related("reader", "reference")
+            .order_by("-read_on", "-created"),
             digest,
             "readings",
         )

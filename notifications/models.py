@@ -141,7 +141,6 @@ class Preferences(models.Model):
             ("never", "Never"),
         ],
         default=Period.WEEK,
-        help_text="What the team read, and the new references and ideas.",
     )
 
     class Meta:

@@ -43,8 +43,12 @@ def mentioned_usernames(html):
     return {unquote(name) for name in _MEMBER_LINK.findall(html or "")}
 
 
+# Inline markup joins its text to what surrounds it ("@carol," not "@carol ,").
+_INLINE_TAG = re.compile(r"</?(?:a|b|code|del|em|i|s|span|strong|sub|sup)\b[^>]*>")
+
+
 def excerpt_of(html):
-    text = plain_text(html or "")
+    text = plain_text(_INLINE_TAG.sub("", html or ""))
     return text if len(text) <= EXCERPT else text[: EXCERPT - 1].rstrip() + "…"
 
 

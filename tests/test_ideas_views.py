@@ -7,6 +7,7 @@ from library.models import Reference
 from wiki.history import version_of
 
 from .html_checks import SITE_ELEMENTS, executable_parts
+from .test_query_budget import UNREAD, WATCHING
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +282,7 @@ def test_idea_pages_have_fixed_query_budgets(
         idea.status_changes.create(new_status=Status.ACTIVE, changed_by=people[n])
         make_idea(f"Other {n}").tags.add("c")
     client.force_login(member)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10 + WATCHING + UNREAD):
         assert client.get(idea.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(7):
         assert client.get(reverse("ideas:list")).status_code == 200

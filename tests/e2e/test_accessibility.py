@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from ideas.models import Comment, Idea
 from library.models import LogEntry
+from notifications.models import Notification
 
 from .test_library_journey import log_in
 
@@ -51,6 +52,10 @@ def wiki(make_user, make_reference, make_entry):
     idea = Idea.objects.create(title="Attention sinks", body="**Why** do they appear?", proposer=member)
     idea.tags.add("transformers")
     Comment.objects.create(idea=idea, author=curator, body="Try a 2-layer model.")
+    Comment.objects.create(reference=reference, author=member, body="Read section 3, @cur.")
+    Notification.objects.create(
+        recipient=curator, kind="mention", text="ben mentioned you", excerpt="Read section 3", url="/"
+    )
     assert LogEntry.objects.count() == 1
     return {"reference": reference, "idea": idea}
 
@@ -78,6 +83,9 @@ def test_no_serious_accessibility_violation_on_the_main_pages(page, live_server,
         f"/history/reference/{reference.pk}/",
         f"/history/idea/{idea.pk}/compare/",
         "/history/deleted/",
+        "/notifications/",
+        "/notifications/settings/",
+        "/notifications/digest/",
         "/no-such-page/",
     ]
     problems = {}
