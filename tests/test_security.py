@@ -59,6 +59,8 @@ INLINE = [
 def test_no_template_has_inline_script_or_style():
     templates = [p for p in ROOT.glob("*/templates/**/*.html") if ".venv" not in p.parts]
     templates += list((ROOT / "templates").glob("**/*.html"))
+    # Mail is never served under the site's policy, and mail programs drop <style>: inline is the norm.
+    templates = [path for path in templates if "mail" not in path.relative_to(ROOT).parent.parts]
     assert len(templates) > 20
     offending = [
         f"{path.relative_to(ROOT)}: {pattern.pattern}"

@@ -212,6 +212,7 @@ def test_the_corpus_has_over_a_hundred_distinct_vectors_in_every_family_asked_fo
 # --- Rendering ---
 
 
+@pytest.mark.django_db  # `@name` in a text is looked up among the members
 @pytest.mark.parametrize("vector", VECTORS, ids=[v.name for v in VECTORS])
 def test_render_markdown_leaves_nothing_executable(vector):
     html = render_markdown(vector.source)
