@@ -33,7 +33,16 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Idea)
 class IdeaAdmin(TrackedAdmin, admin.ModelAdmin):
-    list_display = ["title", "status", "proposer", "n_references", "n_comments", "n_members", "n_votes", "updated"]
+    list_display = [
+        "title",
+        "status",
+        "proposer",
+        "n_references",
+        "n_comments",
+        "n_members",
+        "n_votes",
+        "updated",
+    ]
     list_filter = ["status", "area", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "created"

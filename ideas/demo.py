@@ -4,8 +4,15 @@ from django.db import transaction
 
 from wiki import changes
 
-from .models import Comment, Idea, Status
+from .models import Comment, Idea, IdeaVote, Status
 from .services import link_references, parse_reference_lines, record_status
+
+# Who gave which idea a 👍 (by title).
+VOTES = {
+    "Sparse autoencoders on a small conv net": ["alice", "bob", "carol"],
+    "Titans: memory at test time": ["carol", "dan"],
+    "DeepSeek's mixture of experts and FP8 training": ["dan"],
+}
 
 # (title, status, proposer, tags, body, reference lines, members, comments as (author, body))
 IDEAS = [
@@ -89,4 +96,7 @@ def build_ideas_demo(users):
             with changes.change(comment, users[name]):
                 comment.save()
         created += 1
+    for title, voters in VOTES.items():
+        for name in voters:
+            IdeaVote.objects.get_or_create(idea=Idea.objects.get(title=title), member=users[name])
     return created
