@@ -123,6 +123,13 @@ def url_kwargs(wiki_data, member):
         "ideas:comment_edit": {"pk": comment.pk},
         "ideas:comment_delete": {"pk": comment.pk},
         "ideas:comment_hide": {"pk": comment.pk},
+        "ideas:vote": {"slug": idea.slug},
+        "library:queue_add": {"pk": reference.pk},
+        "library:queue_remove": {"pk": reference.pk},
+        "library:queue_move": {"pk": reference.pk},
+        "library:up_next_vote": {"pk": reference.pk},
+        "library:pick": {"pk": reference.pk},
+        "library:unpick": None,  # POST only, of a pick
     }
 
 
