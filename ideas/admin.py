@@ -3,7 +3,7 @@ from django.contrib import admin
 from wiki import changes
 from wiki.admin import TrackedAdmin
 
-from .models import Area, Comment, Idea, IdeaReference, StatusChange
+from .models import Area, Comment, Idea, IdeaReference, IdeaVote, StatusChange
 
 
 class IdeaReferenceInline(admin.TabularInline):
@@ -33,7 +33,16 @@ class AreaAdmin(admin.ModelAdmin):
 
 @admin.register(Idea)
 class IdeaAdmin(TrackedAdmin, admin.ModelAdmin):
-    list_display = ["title", "status", "proposer", "n_references", "n_comments", "n_members", "updated"]
+    list_display = [
+        "title",
+        "status",
+        "proposer",
+        "n_references",
+        "n_comments",
+        "n_members",
+        "n_votes",
+        "updated",
+    ]
     list_filter = ["status", "area", ("proposer", admin.RelatedOnlyFieldListFilter), "tags", "created"]
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "created"
@@ -56,6 +65,10 @@ class IdeaAdmin(TrackedAdmin, admin.ModelAdmin):
     @admin.display(description="Members", ordering="n_members")
     def n_members(self, obj):
         return obj.n_members
+
+    @admin.display(description="👍", ordering="n_votes")
+    def n_votes(self, obj):
+        return obj.n_votes
 
     def save_model(self, request, obj, form, change):
         if not change and obj.proposer is None:
@@ -94,3 +107,13 @@ class CommentAdmin(TrackedAdmin, admin.ModelAdmin):
     def unhide(self, request, queryset):
         updated = self._set_hidden(request, queryset, False)
         self.message_user(request, f"Showed {updated} comment(s) again.")
+
+
+@admin.register(IdeaVote)
+class IdeaVoteAdmin(admin.ModelAdmin):
+    list_display = ["idea", "member", "created"]
+    list_select_related = ["idea", "member"]
+    list_filter = [("member", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["idea__title", "member__username"]
+    autocomplete_fields = ["idea", "member"]
+    readonly_fields = ["created"]

@@ -5,8 +5,15 @@ from django.db import transaction
 from library.services import find_reference
 from wiki import changes
 
-from .models import Comment, Idea, Status
+from .models import Comment, Idea, IdeaVote, Status
 from .services import link_references, parse_reference_lines, record_status
+
+# Who gave which idea a 👍 (by title).
+VOTES = {
+    "Sparse autoencoders on a small conv net": ["alice", "bob", "carol"],
+    "Titans: memory at test time": ["carol", "dan"],
+    "DeepSeek's mixture of experts and FP8 training": ["dan"],
+}
 
 # (title, status, proposer, tags, body, reference lines, members, comments as (author, body))
 IDEAS = [
@@ -130,5 +137,8 @@ def build_ideas_demo(users):
             with changes.change(comment, users[name]):
                 comment.save()
         created += 1
+    for title, voters in VOTES.items():
+        for name in voters:
+            IdeaVote.objects.get_or_create(idea=Idea.objects.get(title=title), member=users[name])
     build_reference_discussions(users)
     return created

@@ -13,8 +13,18 @@ class IdeaFilter(django_filters.FilterSet):
     tag = TagFilter()
     mine = django_filters.BooleanFilter(label="Mine only", method="filter_mine", widget=forms.CheckboxInput)
     sort = django_filters.OrderingFilter(
-        fields=(("last_activity", "activity"), ("n_comments", "comments"), ("created", "created")),
-        field_labels={"-activity": "Recent activity", "-comments": "Most comments", "-created": "Newest"},
+        fields=(
+            ("last_activity", "activity"),
+            ("n_votes", "votes"),
+            ("n_comments", "comments"),
+            ("created", "created"),
+        ),
+        field_labels={
+            "-activity": "Recent activity",
+            "-votes": "Most votes",
+            "-comments": "Most comments",
+            "-created": "Newest",
+        },
         label="Sort",
         empty_label="Recent activity",
     )
@@ -43,5 +53,6 @@ class IdeaFilter(django_filters.FilterSet):
     def qs(self):
         queryset = super().qs
         if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by("-last_activity", "-id")
-        return queryset
+            return queryset.order_by("-last_activity", "-id")
+        # Ties (many ideas with one vote or none) in a fixed order, so pages neither repeat nor skip.
+        return queryset.order_by(*queryset.query.order_by, "-last_activity", "-id")

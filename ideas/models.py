@@ -39,10 +39,18 @@ class IdeaQuerySet(models.QuerySet):
         return self.with_comment_count().annotate(
             n_references=count_of(IdeaReference, "idea"),
             n_members=count_of(Idea.members.through, "idea"),
+            n_votes=count_of(IdeaVote, "idea"),
         )
 
     def with_comment_count(self):
         return self.annotate(n_comments=count_of(Comment, "idea", is_hidden=False))
+
+    def with_votes(self, user=None):
+        """Its 👍 count and, for a member, whether theirs is among them (subqueries, no GROUP BY)."""
+        ideas = self.annotate(n_votes=count_of(IdeaVote, "idea"))
+        if user is None or not user.is_authenticated:
+            return ideas.annotate(voted=models.Value(False))
+        return ideas.annotate(voted=models.Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), member=user)))
 
     def involving(self, user):
         return self.filter(Q(proposer=user) | Q(pk__in=user.joined_ideas.values("pk")))
@@ -224,3 +232,24 @@ class Comment(models.Model):
     @property
     def was_edited(self):
         return (self.updated - self.created).total_seconds() > 60
+
+
+class IdeaVote(models.Model):
+    """One member's 👍 for an idea: one each, taken back by voting again."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="idea_votes")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["idea", "member"],
+                name="unique_idea_vote",
+                violation_error_message="This member already voted for this idea.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member} 👍 {self.idea}"

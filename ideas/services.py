@@ -3,14 +3,14 @@
 import re
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from library.capture import NotFound, capture
 from library.identity import is_web_link, link_from
 from library.models import Kind, Reference
 from library.services import find_reference, resolve_link, resolve_reference
 
-from .models import IdeaReference, StatusChange
+from .models import IdeaReference, IdeaVote, StatusChange
 
 NOTE_LIMIT = IdeaReference._meta.get_field("note").max_length
 URL_LIMIT = Reference._meta.get_field("url").max_length
@@ -145,4 +145,18 @@ def toggle_membership(idea, user):
         idea.members.remove(user)
         return False
     idea.members.add(user)
+    return True
+
+
+@transaction.atomic
+def toggle_vote(idea, user):
+    """Give an idea your 👍, or take it back; returns True when your vote now stands."""
+    deleted, _ = IdeaVote.objects.filter(idea=idea, member=user).delete()
+    if deleted:
+        return False
+    try:
+        with transaction.atomic():
+            IdeaVote.objects.create(idea=idea, member=user)
+    except IntegrityError:
+        pass  # the same click twice at once: the vote stands either way
     return True

@@ -1,11 +1,13 @@
 """How the core keeps ideas and comments, and what a reference's change means for citations."""
 
+from django.contrib.auth import get_user_model
+
 from library.models import Reference
 from wiki import changes, tracking
 from wiki.rendering import plain_text
 from wiki.search import url_maker
 
-from .models import Comment, Idea, IdeaReference, StatusChange
+from .models import Comment, Idea, IdeaReference, IdeaVote, StatusChange
 
 
 class IdeaTracked(tracking.Tracked):
@@ -24,9 +26,10 @@ class IdeaTracked(tracking.Tracked):
         return data
 
     def deletion_snapshot(self, obj):
-        """Deleting an idea takes its discussion, members and status history along: keep them."""
+        """Deleting an idea takes its discussion, members, votes and status history along: keep them."""
         data = super().deletion_snapshot(obj)
         data["members"] = list(obj.members.values_list("pk", flat=True))
+        data["votes"] = list(obj.votes.values_list("member_id", flat=True))
         data["comments"] = [
             {"pk": comment.pk, **COMMENT.snapshot(comment)}
             for comment in obj.comments.select_related("author", "idea")
@@ -47,6 +50,8 @@ class IdeaTracked(tracking.Tracked):
         if not created:
             return
         obj.members.set(data.get("members", []))
+        voters = get_user_model().objects.filter(pk__in=data.get("votes", [])).values_list("pk", flat=True)
+        IdeaVote.objects.bulk_create(IdeaVote(idea=obj, member_id=pk) for pk in voters)
         StatusChange.objects.bulk_create(
             StatusChange(
                 idea=obj,

@@ -18,5 +18,6 @@ urlpatterns = [
     path("<slug:slug>/edit/", views.idea_edit, name="edit"),
     path("<slug:slug>/delete/", views.idea_delete, name="delete"),
     path("<slug:slug>/join/", views.idea_join, name="join"),
+    path("<slug:slug>/vote/", views.idea_vote, name="vote"),
     path("<slug:slug>/comments/", views.comment_add, name="comment_add"),
 ]

@@ -8,14 +8,14 @@ from django.views.decorators.http import require_POST
 
 from library.models import TAG_LIST, Reference
 from wiki import changes
-from wiki.access import public_read, staff_required
+from wiki.access import back_to, public_read, staff_required
 from wiki.editing import deletable, edit_page, editable
 from wiki.paging import paginate_by_ids
 
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
 from .models import Comment, Idea, IdeaReference
-from .services import link_references, record_status, toggle_membership
+from .services import link_references, record_status, toggle_membership, toggle_vote
 
 IDEAS_PER_PAGE = 25
 
@@ -24,12 +24,23 @@ IDEAS_PER_PAGE = 25
 def idea_list(request):
     # Filter and order on plain rows (the comment count only when sorting by it), then count
     # references, comments and members for the page's ideas alone.
-    filterset = IdeaFilter(request.GET, queryset=Idea.objects.with_comment_count(), request=request)
-    rows = Idea.objects.with_counts().select_related("proposer").prefetch_related(TAG_LIST)
+    filterset = IdeaFilter(
+        request.GET, queryset=Idea.objects.with_comment_count().with_votes(), request=request
+    )
+    rows = (
+        Idea.objects.with_counts()
+        .with_votes(request.user)
+        .select_related("proposer")
+        .prefetch_related(TAG_LIST)
+    )
     return render(
         request,
         "ideas/idea_list.html",
-        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, IDEAS_PER_PAGE)},
+        {
+            "filter": filterset,
+            "page": paginate_by_ids(request, filterset.qs, rows, IDEAS_PER_PAGE),
+            "vote_buttons": request.user.is_authenticated,
+        },
     )
 
 
@@ -52,7 +63,9 @@ def discussion_page(request, subject):
 @public_read
 def idea_detail(request, slug):
     idea = get_object_or_404(
-        Idea.objects.select_related("proposer", "area").prefetch_related(
+        Idea.objects.with_votes(request.user)
+        .select_related("proposer", "area")
+        .prefetch_related(
             "tags",
             "members",
             Prefetch("reference_links", IdeaReference.objects.select_related("reference")),
@@ -145,6 +158,17 @@ def idea_join(request, slug):
     else:
         messages.info(request, f"You left “{idea}”.")
     return redirect(idea)
+
+
+@login_required
+@require_POST
+def idea_vote(request, slug):
+    idea = get_object_or_404(Idea.objects.only("title", "slug"), slug=slug)
+    if toggle_vote(idea, request.user):
+        messages.success(request, f"You gave “{idea}” your 👍.")
+    else:
+        messages.info(request, f"You took back your 👍 for “{idea}”.")
+    return back_to(request, idea)
 
 
 @login_required

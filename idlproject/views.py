@@ -18,6 +18,7 @@ from taggit.models import Tag
 from ideas.models import Comment, Idea, Status
 from library.identity import is_web_link, link_from
 from library.models import TAG_LIST, LogEntry, Reference
+from library.queue import queued_among
 from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
@@ -150,6 +151,7 @@ def search_page(request):
         text, doc_type, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
     )
     total = search.count(text, doc_type) if text.strip() else 0
+    mark_queued(request.user, hits)
     return render(
         request,
         "search.html",
@@ -166,6 +168,14 @@ def search_page(request):
             "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
+
+
+def mark_queued(user, hits):
+    """Say which reference hits are in the member's reading queue already (one query, or none)."""
+    ids = [hit.document.object_id for hit in hits if hit.document.doc_type == "reference"]
+    queued = set(queued_among(user, ids)) if ids and user.is_authenticated else set()
+    for hit in hits:
+        hit.queued = hit.document.doc_type == "reference" and hit.document.object_id in queued
 
 
 def reference_named_by(text):

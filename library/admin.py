@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from wiki.admin import TrackedAdmin
 
-from .models import FeedToken, LogEntry, Reference
+from .models import FeedToken, LogEntry, Pick, QueueItem, Reference, UpNextVote
 from .services import merge_references
 from .tags import clean_tag_name, merge_tags
 
@@ -133,6 +133,45 @@ class LogEntryAdmin(TrackedAdmin, admin.ModelAdmin):
     @admin.display(description="Tags")
     def tag_list(self, obj):
         return ", ".join(tag.name for tag in obj.tags.all())
+
+
+@admin.register(Pick)
+class PickAdmin(admin.ModelAdmin):
+    """The sessions' papers: curators pick any reference here, voted for or not."""
+
+    list_display = ["session", "reference", "picked_by", "created"]
+    list_select_related = ["reference", "picked_by"]
+    date_hierarchy = "session"
+    search_fields = ["reference__title"]
+    autocomplete_fields = ["reference", "picked_by"]
+    readonly_fields = ["created"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.picked_by is None:
+            obj.picked_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(UpNextVote)
+class UpNextVoteAdmin(admin.ModelAdmin):
+    list_display = ["reference", "member", "created"]
+    list_select_related = ["reference", "member"]
+    list_filter = [("member", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reference__title", "member__username"]
+    autocomplete_fields = ["reference", "member"]
+    readonly_fields = ["created"]
+
+
+@admin.register(QueueItem)
+class QueueItemAdmin(admin.ModelAdmin):
+    """Members' queues, for tidying up after an account is closed; members order their own."""
+
+    list_display = ["member", "position", "reference", "added"]
+    list_select_related = ["reference", "member"]
+    list_filter = [("member", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["reference__title", "member__username"]
+    autocomplete_fields = ["reference", "member"]
+    readonly_fields = ["added"]
 
 
 @admin.register(FeedToken)

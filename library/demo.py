@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from wiki import changes
 
-from .models import Kind, LogEntry, Reference
+from .models import Kind, LogEntry, Pick, QueueItem, Reference, UpNextVote
 from .services import find_reference
 
 DEMO_PASSWORD = "idl-demo-2026"
@@ -198,6 +198,23 @@ LOG = [
     (95, "carol", "https://colah.github.io/posts/2015-08-Understanding-LSTMs/", "", "", []),
     (120, "dan", "https://jalammar.github.io/illustrated-transformer/", "", "", []),
 ]
+# What each member means to read next, in their order (reference urls).
+QUEUES = {
+    "alice": ["https://arxiv.org/abs/2312.00752", "https://arxiv.org/abs/2501.00663", "https://arxiv.org/abs/2006.11239"],
+    "bob": ["https://transformer-circuits.pub/2024/scaling-monosemanticity/index.html", "https://arxiv.org/abs/2412.19437"],
+    "carol": ["https://arxiv.org/abs/2211.00593", "https://arxiv.org/abs/1512.03385"],
+    "dan": ["https://transformer-circuits.pub/2022/toy_model/index.html"],
+}
+# Who wants the team to read what together (the "up next" list).
+UP_NEXT_VOTES = {
+    "https://arxiv.org/abs/2312.00752": ["alice", "bob", "dan"],
+    "https://arxiv.org/abs/2412.19437": ["bob", "dan"],
+    "https://arxiv.org/abs/2501.00663": ["carol"],
+    "https://transformer-circuits.pub/2024/scaling-monosemanticity/index.html": ["alice", "carol"],
+    "https://arxiv.org/abs/1706.03762": ["carol", "bob"],
+}
+# Sessions' picks: (days from today, reference url); one past session, one to come.
+PICKS = [(-7, "https://arxiv.org/abs/1706.03762"), (7, "https://transformer-circuits.pub/2024/scaling-monosemanticity/index.html")]
 # fmt: on
 
 
@@ -270,4 +287,21 @@ def build_library_demo():
             entry.save()
             entry.tags.add(*tags)
         entries_created += 1
+    build_plans_demo(users, by_url, today)
     return users, refs_created, entries_created
+
+
+def build_plans_demo(users, by_url, today):
+    """Queues, up-next votes and a past and an upcoming pick; what is there already stays."""
+    for username, urls in QUEUES.items():
+        for url in urls:
+            QueueItem.objects.get_or_create(
+                member=users[username], reference=by_url[url], defaults={"position": urls.index(url)}
+            )
+    for url, voters in UP_NEXT_VOTES.items():
+        for username in voters:
+            UpNextVote.objects.get_or_create(member=users[username], reference=by_url[url])
+    for days, url in PICKS:
+        session = today + datetime.timedelta(days=days)
+        if not by_url[url].picks.exists() and not Pick.objects.filter(session=session).exists():
+            Pick.objects.create(reference=by_url[url], session=session, picked_by=users["alice"])

@@ -312,3 +312,71 @@ class FeedToken(models.Model):
             return None
         token = cls.objects.select_related("user").filter(key=key, user__is_active=True).first()
         return token.user if token else None
+
+
+class QueueItem(models.Model):
+    """One reference on one member's "to read" list, at a place in it they choose."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="queue_items")
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="queue_items")
+    # Smaller first; ties (never made by the site) fall back to the order of adding.
+    position = models.PositiveIntegerField(default=0)
+    added = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["member", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "reference"],
+                name="unique_queue_item",
+                violation_error_message="It is already in this member's reading queue.",
+            )
+        ]
+        indexes = [models.Index(fields=["member", "position", "id"], name="library_queue_order_idx")]
+
+    def __str__(self):
+        return f"{self.member} to read: {self.reference}"
+
+
+class UpNextVote(models.Model):
+    """A member would like the team to read a reference together ("up next")."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="up_next_votes"
+    )
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="up_next_votes")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        verbose_name = "up-next vote"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "reference"],
+                name="unique_up_next_vote",
+                violation_error_message="This member already voted for it.",
+            )
+        ]
+        indexes = [models.Index(fields=["reference", "created"], name="library_upnext_ref_idx")]
+
+    def __str__(self):
+        return f"{self.member} votes for {self.reference}"
+
+
+class Pick(models.Model):
+    """A curator chose a reference for the reading session of a day (one pick a session)."""
+
+    reference = models.ForeignKey(Reference, on_delete=models.CASCADE, related_name="picks")
+    session = models.DateField(
+        "session date", unique=True, error_messages={"unique": "That session already has a pick."}
+    )
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="picks_made"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-session"]
+
+    def __str__(self):
+        return f"{self.session:%Y-%m-%d}: {self.reference}"

@@ -12,6 +12,7 @@ from wiki.search import url_maker
 from .activity import heatmap_cache_keys
 from .bibtex import VERSION_KEY
 from .models import LogEntry, Reference
+from .queue import Plans
 
 
 def _reference_url(pk):
@@ -98,3 +99,4 @@ def _reading_day(read_on):
 
 REFERENCE = tracking.register(ReferenceTracked())
 LOG_ENTRY = tracking.register(LogEntryTracked())
+tracking.extend(Reference, Plans())

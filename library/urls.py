@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, transfer, views
+from . import feeds, queue_views, transfer, views
 
 app_name = "library"
 
@@ -22,6 +22,14 @@ urlpatterns = [
     path("log/<int:pk>/edit/", views.log_edit, name="log_edit"),
     path("log/<int:pk>/delete/", views.log_delete, name="log_delete"),
     path("log/feed/", feeds.log_feed, name="log_feed"),
+    path("queue/", queue_views.queue_page, name="queue"),
+    path("queue/<int:pk>/add/", queue_views.queue_add, name="queue_add"),
+    path("queue/<int:pk>/remove/", queue_views.queue_remove, name="queue_remove"),
+    path("queue/<int:pk>/move/", queue_views.queue_move, name="queue_move"),
+    path("up-next/", queue_views.up_next_page, name="up_next"),
+    path("up-next/<int:pk>/vote/", queue_views.up_next_vote, name="up_next_vote"),
+    path("up-next/<int:pk>/pick/", queue_views.pick, name="pick"),
+    path("up-next/picks/<int:pk>/unpick/", queue_views.unpick, name="unpick"),
     path("feeds/", feeds.feed_settings, name="feeds"),
     path("feeds/renew/", feeds.feed_renew, name="feeds_renew"),
 ]

@@ -15,6 +15,7 @@ from wiki.access import public_read
 from wiki.editing import deletable, edit_page, editable
 from wiki.paging import paginate_by_ids
 
+from . import queue
 from .bibtex import library_version, to_bibtex
 from .capture import MetadataError, as_json, lookup
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
@@ -62,7 +63,8 @@ READINGS_SHOWN = 20
 
 @public_read
 def reference_detail(request, pk):
-    reference = Reference.objects.select_related("added_by").prefetch_related("tags").filter(pk=pk).first()
+    references = Reference.objects.select_related("added_by").prefetch_related("tags")
+    reference = queue.with_plans(references, request.user).filter(pk=pk).first()
     if reference is None:
         # Bookmarks, exported READMEs and feeds keep the address of a reference merged away.
         if survivor := history.successor(Reference, pk):
@@ -227,6 +229,15 @@ def log_add(request):
         initial={"reference": request.GET.get("reference"), **_prefill(request, "url", "title", "notes")},
     )
 
+    dequeued = False
+
+    def save(form):
+        # Read, so no longer to read: the reading leaves the reader's queue in the same transaction.
+        nonlocal dequeued
+        entry = form.save()
+        dequeued = bool(queue.remove_from_queue(request.user, [entry.reference_id]))
+        return entry
+
     def done(entry):
         if form.reference_created:
             messages.success(request, f"Logged “{entry.display_title}” and added it to the library.")
@@ -234,11 +245,13 @@ def log_add(request):
                 messages.info(request, form.captured.message)
         else:
             messages.success(request, f"Logged “{entry.display_title}”.")
+        if dequeued:
+            messages.info(request, "It left your reading queue.")
         return redirect("library:log")
 
     chosen = form["reference"].value() if "reference" in form.fields else None
     reference = Reference.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
-    return edit_page(request, form, "library/log_form.html", {"reference": reference}, done=done)
+    return edit_page(request, form, "library/log_form.html", {"reference": reference}, save=save, done=done)
 
 
 @login_required

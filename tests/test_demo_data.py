@@ -67,3 +67,30 @@ def test_demo_things_start_their_history_as_created_by_their_members():
         data = revisions_of(Reference, reference.pk).get().data
         assert data["summary"] == reference.summary
         assert data["tags"] == sorted(tag.name for tag in reference.tags.all())
+
+
+def test_demo_data_has_queues_up_next_votes_picks_and_idea_votes_once():
+    from django.utils import timezone
+
+    from ideas.models import IdeaVote
+    from library.models import Pick, QueueItem, UpNextVote
+
+    run_demo()
+    plans = (
+        QueueItem.objects.count(),
+        UpNextVote.objects.count(),
+        Pick.objects.count(),
+        IdeaVote.objects.count(),
+    )
+    assert all(plans) and QueueItem.objects.filter(member__username="alice").count() >= 2
+    today = timezone.localdate()
+    assert (
+        Pick.objects.filter(session__lt=today).exists() and Pick.objects.filter(session__gte=today).exists()
+    )
+    run_demo()
+    assert (
+        QueueItem.objects.count(),
+        UpNextVote.objects.count(),
+        Pick.objects.count(),
+        IdeaVote.objects.count(),
+    ) == plans

@@ -133,6 +133,13 @@ def url_kwargs(wiki_data, member):
         "notifications:read": None,  # POST only
         "notifications:watch": None,  # POST only
         "notifications:unsubscribe": {"token": unsubscribe_token(member, "mention")},
+        "ideas:vote": {"slug": idea.slug},
+        "library:queue_add": {"pk": reference.pk},
+        "library:queue_remove": {"pk": reference.pk},
+        "library:queue_move": {"pk": reference.pk},
+        "library:up_next_vote": {"pk": reference.pk},
+        "library:pick": {"pk": reference.pk},
+        "library:unpick": None,  # POST only, of a pick
     }
 
 

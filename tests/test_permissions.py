@@ -24,6 +24,7 @@ who wrote it or by a curator; curators delete references and ideas.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -40,8 +41,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from taggit.models import Tag
 
-from ideas.models import Area, Idea, IdeaReference
-from library.models import FeedToken, Reference
+from ideas.models import Area, Idea, IdeaReference, IdeaVote
+from library.models import FeedToken, Pick, QueueItem, Reference, UpNextVote
 from notifications.models import DigestMark, Kind, Notification, OutgoingMail, Preferences, Watch
 from notifications.outbox import unsubscribe_token
 from wiki import changes, history
@@ -285,6 +286,50 @@ IDEAS_ROWS = [
 ]
 
 
+# Plans: a member's queue is theirs alone (its URLs name a reference, and only the member's own
+# item for it is found: others get a 404, curators too); votes are each member's own; picks are
+# the curators'.
+PLANS_ROWS = [
+    members("library:queue", "200 405"),
+    members(
+        "library:queue_add",
+        "405 302",
+        args=lambda w: [w.unread.pk],
+        to=lambda w: reverse("library:detail", args=[w.unread.pk]),
+    ),
+    row(
+        "library:queue_remove",
+        args=lambda w: [w.reference.pk],
+        anon="login login",
+        member="405 404",
+        author="405 302",
+        curator="405 404",
+        to=at("library:queue"),
+    ),
+    row(
+        "library:queue_move",
+        args=lambda w: [w.reference.pk],
+        anon="login login",
+        member="405 404",
+        author="405 302",
+        curator="405 404",
+        data=lambda w: {"direction": "down"},
+        to=lambda w: f"{reverse('library:queue')}#queue-{w.reference.pk}",
+    ),
+    reading("library:up_next"),
+    members("library:up_next_vote", "405 302", args=lambda w: [w.reference.pk], to=at("library:up_next")),
+    curators(
+        "library:pick",
+        "405 302",
+        args=lambda w: [w.unread.pk],
+        data=lambda w: {"session": "2031-01-15"},
+        to=at("library:up_next"),
+    ),
+    curators("library:unpick", "405 302", args=lambda w: [w.pick.pk], to=at("library:up_next")),
+    members("ideas:vote", "405 302", args=lambda w: [w.idea.slug], to=url_of("idea")),
+]
+
+
 def tracked(kind, attr):
     """/history/<kind>/<id>/ arguments for one of the world's objects."""
     return lambda w: [kind, getattr(w, attr).pk]
@@ -444,6 +489,10 @@ ADMIN_MODELS = [
     ("notifications.outgoingmail", "mail", "200"),
     ("notifications.preferences", "preferences", "200"),
     ("notifications.digestmark", "digest_mark", "200"),
+    ("ideas.ideavote", "idea_vote", "200"),
+    ("library.queueitem", "queued", "200"),
+    ("library.upnextvote", "up_next_vote", "200"),
+    ("library.pick", "pick", "200"),
 ]
 
 
@@ -520,6 +569,7 @@ ROWS = (
     SITE_ROWS
     + LIBRARY_ROWS
     + IDEAS_ROWS
+    + PLANS_ROWS
     + HISTORY_ROWS
     + FEED_ROWS
     + ACCOUNT_ROWS
@@ -565,6 +615,10 @@ def world(make_user, make_reference, make_entry, make_idea, make_comment):
     )
     w.preferences = Preferences.objects.create(user=author)
     w.digest_mark = DigestMark.objects.create(user=author, period="week", sent_until=timezone.now())
+    w.queued = QueueItem.objects.create(member=author, reference=reference)
+    w.up_next_vote = UpNextVote.objects.create(member=author, reference=reference)
+    w.pick = Pick.objects.create(reference=reference, session=date(2030, 5, 1), picked_by=w.curator)
+    w.idea_vote = IdeaVote.objects.create(idea=idea, member=author)
     keep_history(w)
     return w
 

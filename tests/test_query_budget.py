@@ -93,3 +93,42 @@ def test_dashboard_tag_counts_are_cached_between_requests(
 
     with django_assert_num_queries(8):  # three fewer: tag counts and heatmap counts are cached
         member_client.get(reverse("home"))
+
+
+@pytest.fixture
+def busy_plans(make_user, make_reference, make_idea):
+    """Queues, up-next votes, picks and idea votes everywhere, so the pages show them all."""
+    import datetime
+
+    from ideas.models import IdeaVote
+    from library.models import Pick, QueueItem, UpNextVote
+
+    people = [make_user() for _ in range(5)]
+    references = [make_reference(title=f"Attention variant {n}") for n in range(25)]
+    ideas = [make_idea(f"Idea {n}") for n in range(25)]
+    for n, (reference, idea) in enumerate(zip(references, ideas, strict=True)):
+        for who in people[: 1 + n % 5]:
+            QueueItem.objects.create(member=who, reference=reference, position=n)
+            UpNextVote.objects.create(member=who, reference=reference)
+            IdeaVote.objects.create(idea=idea, member=who)
+        Pick.objects.create(
+            reference=reference, session=datetime.date(2030, 1, 1) + datetime.timedelta(days=n)
+        )
+    return people, references, ideas
+
+
+def test_pages_keep_their_budgets_with_queues_and_votes(client, busy_plans, django_assert_max_num_queries):
+    """The reference page, search, the ideas list and an idea page: the same budgets as without."""
+    people, references, ideas = busy_plans
+    client.force_login(people[0])  # a member with a long queue and many votes
+    with django_assert_max_num_queries(9 + WATCHING + UNREAD):  # 7, and the discussion's 2
+        page = client.get(references[7].get_absolute_url())
+    assert "✓ You want to read it together · 3" in page.content.decode()
+    with django_assert_max_num_queries(8 + UNREAD):
+        page = client.get(reverse("search"), {"q": "attention", "type": "reference"})
+    assert page.content.decode().count("✓ in your queue") == 20
+    with django_assert_max_num_queries(7 + UNREAD):
+        page = client.get(reverse("ideas:list"), {"sort": "-votes"})
+    assert "👍 5" in page.content.decode()
+    with django_assert_max_num_queries(10 + WATCHING + UNREAD):
+        assert client.get(ideas[3].get_absolute_url()).status_code == 200

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 SAFE_METHODS = ("GET", "HEAD")
@@ -46,3 +48,14 @@ class WikiAccessMiddleware(LoginRequiredMiddleware):
         ):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+def back_to(request, default):
+    """A redirect to the page a small form came from (its `next` field) when that is a page of
+    this site, else to `default` (anything `redirect` takes): never to another site."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(default)

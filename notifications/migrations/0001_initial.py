@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('ideas', '0007_comments_on_references'),
+        ('ideas', '0008_comments_on_references'),
         ('library', '0013_readings_found_below_their_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,13 +1,14 @@
 """axe-core in every main page, light and dark; and the main forms with the keyboard alone."""
 
+import datetime
 import os
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from ideas.models import Comment, Idea
-from library.models import LogEntry
+from ideas.models import Comment, Idea, IdeaVote
+from library.models import LogEntry, Pick, QueueItem, UpNextVote
 from notifications.models import Notification
 
 from .test_library_journey import log_in
@@ -56,6 +57,12 @@ def wiki(make_user, make_reference, make_entry):
     Notification.objects.create(
         recipient=curator, kind="mention", text="ben mentioned you", excerpt="Read section 3", url="/"
     )
+    other = make_reference(title="Toy Models of Superposition", url="https://example.org/toy")
+    QueueItem.objects.create(member=curator, reference=reference)
+    QueueItem.objects.create(member=curator, reference=other, position=1)
+    UpNextVote.objects.create(member=member, reference=other)
+    Pick.objects.create(reference=reference, session=datetime.date(2030, 1, 8))
+    IdeaVote.objects.create(idea=idea, member=curator)
     assert LogEntry.objects.count() == 1
     return {"reference": reference, "idea": idea}
 
@@ -78,6 +85,8 @@ def test_no_serious_accessibility_violation_on_the_main_pages(page, live_server,
         "/members/ben/",
         "/tags/transformers/",
         "/feeds/",
+        "/queue/",
+        "/up-next/",
         "/library/import/",
         "/accounts/password_change/",
         f"/history/reference/{reference.pk}/",
@@ -118,7 +127,7 @@ def test_log_in_and_log_a_reading_with_the_keyboard_alone(page, live_server, wik
     page.goto("/log/add/")
     # Skip link first, then the login form's fields in order; Enter submits.
     page.keyboard.press("Tab")
-    for _ in range(12):
+    for _ in range(16):  # past the header's links (one more since "Up next")
         if page.evaluate("document.activeElement.id") == "id_username":
             break
         page.keyboard.press("Tab")

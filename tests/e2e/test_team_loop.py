@@ -1,9 +1,11 @@
-"""The team loop in a real browser: discuss a paper, mention a member, who is told and follows it."""
+"""The team loop in a real browser: discuss a paper, mention a member, who is told, follows it,
+queues the paper and logs reading it."""
 
 import pytest
 from playwright.sync_api import expect
 
 from ideas.models import Comment
+from library.models import LogEntry, QueueItem
 
 from .test_library_journey import log_in
 
@@ -49,3 +51,17 @@ def test_bob_mentions_carol_on_a_paper_and_she_follows_it(page, live_server, mak
     expect(page.locator("#unread-count")).to_have_count(0)
     # Being mentioned in the discussion watches the paper.
     expect(page.get_by_role("button", name="Unwatch")).to_be_visible()
+
+    # She queues the paper, reads it, and logs it with a note from her queue.
+    page.get_by_role("button", name="+ Add to my reading queue").click()
+    page.get_by_role("link", name="Queue", exact=True).click()
+    expect(page.locator(".queue .title")).to_have_text(["Scaling Monosemanticity"])
+    page.get_by_role("link", name="I read “Scaling Monosemanticity”").click()
+    page.get_by_label("Notes").fill("Happy to lead: feature splitting, then *steering*.")
+    page.get_by_role("button", name="Log it").click()
+    expect(page.get_by_text("It left your reading queue.")).to_be_visible()
+    entry = page.locator(".log-entry", has_text="Scaling Monosemanticity")
+    expect(entry).to_contain_text("carol")
+    expect(entry.locator(".notes em")).to_have_text("steering")
+    assert LogEntry.objects.get(reference=paper).reader.username == "carol"
+    assert not QueueItem.objects.exists()

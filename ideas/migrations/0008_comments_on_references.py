@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ideas', '0006_text_limits'),
+        ('ideas', '0007_idea_votes'),
         ('library', '0013_readings_found_below_their_reference'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
