@@ -44,7 +44,7 @@ def test_bob_mentions_carol_on_a_paper_and_she_follows_it(page, live_server, mak
     # Carol sees one unread notification, opens her inbox and follows it to the comment.
     log_in(page, "carol", PASSWORD)
     expect(page.locator("#unread-count")).to_have_text("1 unread")
-    page.get_by_role("link", name="Notifications").click()
+    page.get_by_role("link", name="Inbox").click()
     page.get_by_role("link", name="bob mentioned you in a comment on “Scaling Monosemanticity”").click()
     expect(page).to_have_url(f"{live_server.url}{paper.get_absolute_url()}?page=1#comment-{comment.pk}")
     expect(page.locator(f"#comment-{comment.pk}")).to_be_visible()
