@@ -25,7 +25,9 @@ from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
 from .formats.lines import numbered_lines
 from .identity import arxiv_id, identity_key, normalize_title
-from .models import KIND_ICONS, LogEntry, Reference, validate_reference_url
+from .log_sync import LogSync
+from .models import KIND_ICONS, Reference, validate_reference_url
+from .reimport import Conflict
 from .services import FILLABLE_FIELDS
 
 BATCH_SIZE = 500
@@ -40,7 +42,9 @@ class ImportReport:
     references_matched: int = 0
     references_updated: int = 0
     entries_created: int = 0
+    entries_updated: int = 0
     entries_skipped: int = 0
+    entries_gone: int = 0
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     dry_run: bool = False
@@ -48,6 +52,8 @@ class ImportReport:
     added: list = field(default_factory=list)
     matched: list = field(default_factory=list)
     new_entries: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    gone: list = field(default_factory=list)
 
     LISTED = 200
 
@@ -63,6 +69,8 @@ class ImportReport:
             (self.added, self.references_created, "References to add" if dry else "References added"),
             (self.matched, self.references_matched, "Matched in the library"),
             (self.new_entries, self.entries_created, "Log entries to add" if dry else "Log entries added"),
+            (self.updated, self.entries_updated, "Log entries to update" if dry else "Log entries updated"),
+            (self.gone, self.entries_gone, "In the wiki, no longer in the file"),
         ]
 
     def summary(self):
@@ -70,7 +78,9 @@ class ImportReport:
         text = (
             f"References: {self.references_created} {new}, {self.references_matched} matched, "
             f"{self.references_updated} of them filled in. Log entries: {self.entries_created} {new}, "
-            f"{self.entries_skipped} already there. Conflicts: {len(self.conflicts)}."
+            f"{self.entries_updated} {'to update' if self.dry_run else 'updated'}, "
+            f"{self.entries_skipped} already there, {self.entries_gone} no longer in the file. "
+            f"Conflicts: {len(self.conflicts)}."
         )
         return f"Dry run, nothing saved. {text}" if self.dry_run else text
 
@@ -152,6 +162,7 @@ class LibraryImporter:
     def _import_log(self, source):
         if self.reader is None:
             raise ImportFormatError(source.filename, 1, "a reading log needs a reader: whose log is it?")
+        sync = LogSync(self, source.filename)
         for batch in _batched(readinglog.parse(source.lines(), source.filename), BATCH_SIZE):
             references = self._resolve_batch(
                 source.filename,
@@ -166,40 +177,9 @@ class LibraryImporter:
                     for item in batch
                 ],
             )
-            self._add_entries(batch, references, source.filename)
+            sync.batch(batch, references)
             self.progress(batch[-1].line, source.line_count)
-
-    def _add_entries(self, batch, references, filename):
-        days = {item.read_on for item in batch}
-        existing = {
-            (entry.reference_id, entry.read_on, entry.display_title)
-            for entry in LogEntry.objects.filter(reader=self.reader, read_on__in=days).select_related(
-                "reference"
-            )
-        }
-        new = []
-        for item, reference in zip(batch, references, strict=False):
-            key = (reference.pk, item.read_on, item.title)
-            if key in existing or (reference.pk, item.read_on, item.title.strip()) in existing:
-                self.report.entries_skipped += 1
-                continue
-            existing.add(key)
-            entry = LogEntry(
-                reference=reference,
-                reader=self.reader,
-                read_on=item.read_on,
-                logged_title=item.title,
-                logged_url=item.url,
-                notes=item.notes,
-            )
-            if not self.report.dry_run:  # renders the notes, which a dry run would throw away
-                entry.prepare()
-            new.append(entry)
-            self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
-        imported = self._recorded(LogEntry, filename)
-        with imported as batch:
-            batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
-        self.report.entries_created += len(new)
+        sync.finish()
 
     # The papers README
 
@@ -298,14 +278,14 @@ class LibraryImporter:
                 continue  # not a conflict: the entry keeps the link as logged
             elif _differs(ours, theirs):
                 self.report.conflicts.append(
-                    f"{filename}:{record['line']}: “{reference.title}” — {name} differs; "
-                    f"kept the library's, the file has “{_short(theirs)}”."
+                    Conflict(f"{filename}:{record['line']}", reference.title, name, ours, theirs)
                 )
         if record["kind"] == "paper" and "summary" in record and _differs(reference.title, record["title"]):
             # Only the papers README names a reference; the log's title is kept on its entry.
             self.report.conflicts.append(
-                f"{filename}:{record['line']}: “{reference.title}” — title differs; "
-                f"kept the library's, the file has “{_short(record['title'])}”."
+                Conflict(
+                    f"{filename}:{record['line']}", reference.title, "title", reference.title, record["title"]
+                )
             )
         if changed:
             with changes.change(

@@ -154,8 +154,8 @@ def test_importing_twice_or_an_older_snapshot_adds_nothing(write, member):
     )
 
     assert snapshot() == before
-    assert "Log entries: 0 new, 9 already there" in second
-    assert "Log entries: 0 new, 2 already there" in older
+    assert "Log entries: 0 new, 0 updated, 9 already there, 0 no longer in the file" in second
+    assert "Log entries: 0 new, 0 updated, 2 already there, 7 no longer in the file" in older
 
 
 def test_another_reader_logging_the_same_reading_gets_their_own_entry(write, member, other_member):
