@@ -121,3 +121,36 @@ IDEAS_V3 = (
 )
 
 IDEAS_VERSIONS = [IDEAS_V1, IDEAS_V2, IDEAS_V3]
+
+# Every construct of the team's newer ideas file, each once.
+AS_THE_TEAM_WRITES_IT = """# IDL Project
+
+- [] TODO: move the ideas to the wiki
+- [x] share the reading log
+
+Currently just a repository to share papers, references, etc!   
+
+# Ideas and References
+
+## Safety / Interpretability / Alignment
+The basic target is to learn how deep learning models work.  
+
+
+1. **Interpretability** *Easy* Playing around with toy monosemanticity models. https://transformer-circuits.pub/2022/toy_model/index.html
+   1. Additional thoughts: look at superposition first
+   2. Then the [circuits thread](https://distill.pub/2020/circuits/zoom-in/)
+  - two spaces in
+    - four spaces in
+      - six spaces in, see https://arxiv.org/abs/2406.03662.
+![](attachments/toy-model.png)
+2. **Safety** Reproducing results from removing fine tuning from open source models,
+   continued on an indented line, such as [Llama 3](https://arxiv.org/abs/2407.01376)
+
+
+
+    - a sub-point after three blank lines (https://www.lesswrong.com/posts/KfkpgXdgRheSRWDy8/a-list)
+
+## Not exactly project ideas/topics
+- Reading group every Friday, slides on [the drive](https://drive.example.org/idl)
+    - nested note
+"""
