@@ -23,17 +23,13 @@ from dataclasses import dataclass, field
 
 from library.formats.errors import ImportFormatError
 from library.formats.lines import numbered_lines
+from library.formats.links import BARE_URL_RE, IMAGE_RE, LINK_RE, links_at
 
 HEADER = "# Ideas and References\n"
 AREA_RE = re.compile(r"^##\s+(?P<name>.+?)\s*$")
 TOP_HEADING_RE = re.compile(r"^#(\s|$)")
 ITEM_RE = re.compile(r"^(?P<number>\d+)\.\s+(?P<rest>.*)$")
 LABEL_RE = re.compile(r"^\*\*(?P<label>[^*]+)\*\*\s*(?P<text>.*)$")
-# Link targets may hold parentheses ("(e.g.%20Alex%20Net)"): balanced pairs inside the url.
-# Not after "!": an image is not a reference.
-LINK_RE = re.compile(r"(?<!!)\[(?P<text>[^\]]*)\]\((?P<url>(?:[^()\s]|\([^()\s]*\))+)\)")
-IMAGE_RE = re.compile(r"!\[[^\]]*\]\((?:[^()\s]|\([^()\s]*\))+\)")
-BARE_URL_RE = re.compile(r"https?://[^\s<>\[\]\"'`]+", re.IGNORECASE)
 SUB_INDENT = "    "
 TITLE_LENGTH = 90
 
@@ -147,7 +143,7 @@ def _item(raw, description):
         # Written without a label (as the site exports ideas made on the site): the text is the title.
         title, body = raw["first"], "\n".join(sub_lines)
     first_line = raw["line"] if raw["label"] else raw["line"] + 1
-    found = _links_at(body)
+    found = links_at(body)
     return IdeaItem(
         raw["line"],
         raw["area"],
@@ -164,29 +160,7 @@ def _item(raw, description):
 def links_in(markdown):
     """Every link of a text in order, [text](url) and bare urls alike, images left out:
     (text, url) pairs, the text empty for a bare url."""
-    return [(text, url) for _, text, url in _links_at(markdown)]
-
-
-def _links_at(markdown):
-    found = []
-    without_images = IMAGE_RE.sub(lambda m: " " * len(m[0]), markdown)
-    for match in LINK_RE.finditer(without_images):
-        if match["text"] and not match["text"].strip():
-            continue  # a badge: a link around an image
-        found.append((match.start(), match["text"].strip(), match["url"]))
-    covered = LINK_RE.sub(lambda m: " " * len(m[0]), without_images)
-    for match in BARE_URL_RE.finditer(covered):
-        found.append((match.start(), "", _trim_url(match[0])))
-    return sorted(found)
-
-
-def _trim_url(url):
-    """A bare url without the sentence's punctuation after it, or a closing bracket it lacks the
-    opening one for."""
-    url = url.rstrip(".,;:!?*_")
-    while url.endswith(")") and url.count(")") > url.count("("):
-        url = url[:-1].rstrip(".,;:!?*_")
-    return url
+    return [(text, url) for _, text, url in links_at(markdown)]
 
 
 def derive_title(text):
