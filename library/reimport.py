@@ -18,11 +18,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 
-from wiki.models import Revision
+from wiki import history
 
 from .models import ImportedText
 
-IMPORT_ACTIONS = (Revision.Action.IMPORTED, Revision.Action.BASELINE)
+IMPORT_ACTIONS = (history.Action.IMPORTED, history.Action.BASELINE)
 
 
 @dataclass
@@ -119,12 +119,7 @@ def records_of(model, pks):
 
 def edited_on_the_site(model, pks):
     """The pks among `pks` whose history holds a change that no import made."""
-    content_type = ContentType.objects.get_for_model(model)
-    return set(
-        Revision.objects.filter(content_type=content_type, object_id__in=list(pks))
-        .exclude(action__in=IMPORT_ACTIONS)
-        .values_list("object_id", flat=True)
-    )
+    return history.changed_other_than(model, pks, IMPORT_ACTIONS)
 
 
 def remember(model, rows, source):
