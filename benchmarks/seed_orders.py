@@ -76,14 +76,15 @@ def round_trip(path, workdir):
     manage(env, "import_library", str(path), "--reader", "reader")
     format = "log" if "Legend:" in path.read_text(encoding="utf-8", errors="replace") else "papers"
     manage(env, "export_library", "--format", format, "-o", str(exported))
-    original = manage(
+    original = Path(workdir) / "original.md"
+    manage(
         env,
         "shell",
         "-c",
         f"from pathlib import Path; from library.importer import read_file\n"
-        f"print(read_file(Path({str(path)!r}).read_bytes(), 'seed')[0], end='')",
+        f"Path({str(original)!r}).write_text(read_file(Path({str(path)!r}).read_bytes(), 'seed')[0])",
     )
-    if original.splitlines() != exported.read_text(encoding="utf-8").splitlines():
+    if original.read_text().splitlines() != exported.read_text(encoding="utf-8").splitlines():
         return "the export differs from the file"
     return None
 
