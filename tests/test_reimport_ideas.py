@@ -207,3 +207,22 @@ def test_whatever_follows_an_idea_stays_under_it():
 
     assert parsed.items[0].body == "first idea\nnot indented, lazy\n\nanother paragraph"
     assert parsed.items[1].title == "second idea"
+
+
+def test_hostile_ideas_files_import_or_are_refused_with_file_and_line(write):
+    deep = (
+        "## Area 🔥\n1. **Deep** emoji 🔥\x07 and \u202ebidi\n"
+        + "\n".join("    " * level + f"- point {level}" for level in range(1, 120))
+        + "\n"
+    )
+    run("import_ideas", write("deep.md", deep))
+    assert Idea.objects.get(label="Deep").body_html
+    before = ideas_state()
+    huge = "## Area\n1. **Huge** x\n" + ("    " + "word " * 100 + "\n") * 300
+
+    with pytest.raises(
+        CommandError, match=r"huge\.md:2: the body has 150,301 characters; at most 100,000 fit"
+    ):
+        run("import_ideas", write("huge.md", huge))
+
+    assert ideas_state() == before
