@@ -56,7 +56,6 @@ class LogSync:
         self.reader, self.report = importer.reader, importer.report
         self.position = 0
         self.waiting = []  # (item, reference) with a possible partner among the later passes
-        self.created = set()  # (reference, day, title) of the entries this import made
         self.pairing = self._existing()
 
     def _existing(self):
@@ -80,13 +79,14 @@ class LogSync:
     def batch(self, items, references):
         """The first pass over one batch: pair, update, create."""
         paired, new = [], []
+        made = self._made({item.read_on for item in items})
         for item, reference in zip(items, references, strict=True):
             item.position, self.position = self.position, self.position + 1
             keys = item_keys(item, reference.pk)
             pk = next((pk for key in keys["exact"] if (pk := self.pairing.claim("exact", key))), None)
             if pk is not None:
                 paired.append((item, reference, pk))
-            elif (reference.pk, item.read_on, item.title) in self.created or any(
+            elif (reference.pk, item.read_on, item.title) in made or any(
                 self.pairing.known("exact", key) for key in keys["exact"]
             ):
                 self.report.entries_skipped += 1  # the same line twice in the file
@@ -121,12 +121,13 @@ class LogSync:
         if not rows:
             return
         new = []
+        made = self._made({item.read_on for item, _ in rows})
         for item, reference in rows:
             key = (reference.pk, item.read_on, item.title)
-            if key in self.created:
+            if key in made:
                 self.report.entries_skipped += 1
                 continue
-            self.created.add(key)
+            made.add(key)
             entry = LogEntry(
                 reference=reference,
                 reader=self.reader,
@@ -143,6 +144,16 @@ class LogSync:
             batch.add(entry.pk for entry in LogEntry.objects.bulk_create([entry for _, entry in new]))
         self.report.entries_created += len(new)
         self._remember((item, entry.pk) for item, entry in new)
+
+    def _made(self, days):
+        """(reference, day, title) of the reader's entries on these days, this import's too: a
+        line written twice in the file is one entry. Asked per batch, so memory stays flat."""
+        return {
+            (entry.reference_id, entry.read_on, entry.display_title)
+            for entry in LogEntry.objects.filter(reader=self.reader, read_on__in=days).select_related(
+                "reference"
+            )
+        }
 
     def _update(self, rows):
         if not rows:

@@ -231,3 +231,17 @@ def test_same_file_twice_is_quiet(write, member):
 
     assert "0 new, 0 updated, 10 already there, 0 no longer in the file. Conflicts: 0." in output
     assert Revision.objects.count() == revisions
+
+
+def test_a_line_written_twice_is_one_entry_on_first_import_and_after(write, member):
+    twice = (
+        LEGEND
+        + "\n09/19/2024\n- 📜[Paper A](https://arxiv.org/abs/2401.00001)\n- 📜[Paper A](https://arxiv.org/abs/2401.00001)\n"
+    )
+
+    first = import_log(write, member, twice)
+    again = import_log(write, member, twice)
+
+    assert "Log entries: 1 new, 0 updated, 1 already there" in first
+    assert "Log entries: 0 new, 0 updated, 2 already there" in again
+    assert LogEntry.objects.count() == 1
