@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 DEV := DEBUG=1
 PG_URL ?= postgres://postgres@127.0.0.1:5432/idlwiki_ci
 
-.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import bench check-seeds
+.PHONY: install run test test-postgres lint format check-deploy ci clean bench-import bench-links bench check-seeds
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -54,13 +54,18 @@ clean:
 bench-import: install
 	$(PY) benchmarks/import_log.py
 
+## How fast a 5,000-link markdown list imports, and a second import that adds nothing.
+bench-links: install
+	$(PY) benchmarks/import_links.py
+
 ## Queries, server time and requests/s of the main pages at BENCH_SCALE references (DATABASE_URL for PostgreSQL).
 BENCH_SCALE ?= 100000
 bench: install
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || apt-get install -y wrk || { apt-get update -q && apt-get install -y wrk; } || true
 	$(PY) benchmarks/pages.py --scale $(BENCH_SCALE)
 
-## Import the team's real files (SEEDS=dir) in several orders and check they give the same library.
+## Import the team's real files (SEEDS=dir) in several orders and check they give the same library,
+## and that each file alone exports back as it was (line for line; an ideas file reads back the same).
 SEEDS ?= ../shared/seeds
 check-seeds: install
 	$(PY) benchmarks/seed_orders.py $(SEEDS)

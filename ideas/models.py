@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -102,6 +103,7 @@ class Idea(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True, db_index=True)
+    imported = GenericRelation("library.ImportedText")
     last_activity = models.DateTimeField(
         default=timezone.now,
         db_index=True,

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 
 from library.capture import NotFound, capture
 from library.identity import is_web_link, link_from
-from library.models import Kind, Reference
-from library.services import find_reference, resolve_link, resolve_reference
+from library.models import Reference
+from library.services import find_reference, guess_kind, resolve_link, resolve_reference
 
 from .models import IdeaReference, IdeaVote, StatusChange
 
@@ -17,18 +17,6 @@ URL_LIMIT = Reference._meta.get_field("url").max_length
 
 URL_RE = re.compile(r"^(https?://\S+|\.{1,2}/\S+)$", re.IGNORECASE)
 ID_RE = re.compile(r"^#(\d+)\b")
-KIND_BY_HOST = [
-    (re.compile(r"arxiv\.org|openreview\.net|aclanthology\.org|\.pdf$", re.I), Kind.PAPER),
-    (re.compile(r"github\.com|gitlab\.com|huggingface\.co/spaces", re.I), Kind.CODE),
-    (re.compile(r"youtube\.com|youtu\.be|vimeo\.com", re.I), Kind.VIDEO),
-]
-
-
-def guess_kind(url):
-    for pattern, kind in KIND_BY_HOST:
-        if pattern.search(url):
-            return kind
-    return Kind.POST
 
 
 @dataclass

@@ -10,26 +10,32 @@ own references and entries, and writes with bulk inserts.
 """
 
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from taggit.models import Tag, TaggedItem
 
 from wiki import changes
 
-from .formats import papers, readinglog
+from .formats import links, papers, readinglog
 from .formats.encoding import DecodedFile, decode_bytes
 from .formats.errors import ImportFormatError
 from .formats.lines import numbered_lines
-from .identity import arxiv_id, identity_key, normalize_title
-from .models import KIND_ICONS, LogEntry, Reference, validate_reference_url
-from .services import FILLABLE_FIELDS
+from .identity import arxiv_id, identity_key, is_web_link, normalize_title
+from .log_sync import LogSync
+from .models import KIND_ICONS, Reference, validate_reference_url
+from .reimport import Conflict
+from .services import FILLABLE_FIELDS, guess_kind, placeholder_title
+from .tags import TAG_NAME_LIMIT, clean_tag_name, same_tags, tag_key
 
 BATCH_SIZE = 500
-FORMATS = ("papers", "log")
+FORMATS = ("papers", "log", "links")
 # Characters a lost byte most likely belonged to, in files like the team's.
 PREFERRED_CHARACTERS = "".join(KIND_ICONS.values()) + "“”‘’–—…•"
 
@@ -40,7 +46,9 @@ class ImportReport:
     references_matched: int = 0
     references_updated: int = 0
     entries_created: int = 0
+    entries_updated: int = 0
     entries_skipped: int = 0
+    entries_gone: int = 0
     conflicts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     dry_run: bool = False
@@ -48,6 +56,9 @@ class ImportReport:
     added: list = field(default_factory=list)
     matched: list = field(default_factory=list)
     new_entries: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    gone: list = field(default_factory=list)
+    read_as_links: list = field(default_factory=list)  # files of none of the team's formats
 
     LISTED = 200
 
@@ -63,6 +74,8 @@ class ImportReport:
             (self.added, self.references_created, "References to add" if dry else "References added"),
             (self.matched, self.references_matched, "Matched in the library"),
             (self.new_entries, self.entries_created, "Log entries to add" if dry else "Log entries added"),
+            (self.updated, self.entries_updated, "Log entries to update" if dry else "Log entries updated"),
+            (self.gone, self.entries_gone, "In the wiki, no longer in the file"),
         ]
 
     def summary(self):
@@ -70,7 +83,9 @@ class ImportReport:
         text = (
             f"References: {self.references_created} {new}, {self.references_matched} matched, "
             f"{self.references_updated} of them filled in. Log entries: {self.entries_created} {new}, "
-            f"{self.entries_skipped} already there. Conflicts: {len(self.conflicts)}."
+            f"{self.entries_updated} {'to update' if self.dry_run else 'updated'}, "
+            f"{self.entries_skipped} already there, {self.entries_gone} no longer in the file. "
+            f"Conflicts: {len(self.conflicts)}."
         )
         return f"Dry run, nothing saved. {text}" if self.dry_run else text
 
@@ -85,8 +100,13 @@ def detect_format(text, filename):
         return "log"
     if papers.looks_like_papers(text):
         return "papers"
+    if links.has_links(text):
+        return "links"
     raise ImportFormatError(
-        filename, 1, "neither a papers README (### headings) nor a reading log (Legend:, MM/DD/YYYY dates)"
+        filename,
+        1,
+        "neither a papers README (### headings) nor a reading log (Legend:, MM/DD/YYYY dates), "
+        "and no links to import as a link list",
     )
 
 
@@ -131,6 +151,8 @@ class LibraryImporter:
                     self._import_log(source)
                 elif source.format == "papers":
                     self._import_papers(source)
+                elif source.format == "links":
+                    self._import_links(source)
                 else:
                     raise ImportFormatError(source.filename, 1, f"unknown format “{source.format}”")
                 self.report.notes += source.notes()
@@ -152,6 +174,7 @@ class LibraryImporter:
     def _import_log(self, source):
         if self.reader is None:
             raise ImportFormatError(source.filename, 1, "a reading log needs a reader: whose log is it?")
+        sync = LogSync(self, source.filename)
         for batch in _batched(readinglog.parse(source.lines(), source.filename), BATCH_SIZE):
             references = self._resolve_batch(
                 source.filename,
@@ -166,40 +189,9 @@ class LibraryImporter:
                     for item in batch
                 ],
             )
-            self._add_entries(batch, references, source.filename)
+            sync.batch(batch, references)
             self.progress(batch[-1].line, source.line_count)
-
-    def _add_entries(self, batch, references, filename):
-        days = {item.read_on for item in batch}
-        existing = {
-            (entry.reference_id, entry.read_on, entry.display_title)
-            for entry in LogEntry.objects.filter(reader=self.reader, read_on__in=days).select_related(
-                "reference"
-            )
-        }
-        new = []
-        for item, reference in zip(batch, references, strict=False):
-            key = (reference.pk, item.read_on, item.title)
-            if key in existing or (reference.pk, item.read_on, item.title.strip()) in existing:
-                self.report.entries_skipped += 1
-                continue
-            existing.add(key)
-            entry = LogEntry(
-                reference=reference,
-                reader=self.reader,
-                read_on=item.read_on,
-                logged_title=item.title,
-                logged_url=item.url,
-                notes=item.notes,
-            )
-            if not self.report.dry_run:  # renders the notes, which a dry run would throw away
-                entry.prepare()
-            new.append(entry)
-            self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
-        imported = self._recorded(LogEntry, filename)
-        with imported as batch:
-            batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
-        self.report.entries_created += len(new)
+        sync.finish()
 
     # The papers README
 
@@ -222,7 +214,40 @@ class LibraryImporter:
             self._resolve_batch(source.filename, records)
             self.progress(batch[-1].line, source.line_count)
 
-    # References, shared by both formats
+    # Any markdown: every link
+
+    def _import_links(self, source):
+        self.report.read_as_links.append(source.filename)
+        skipped = 0
+        for batch in _batched(links.parse(source.lines(), source.filename), BATCH_SIZE):
+            records = []
+            for item in batch:
+                url = reference_link(item.url)
+                if url is None:
+                    skipped += 1
+                    continue
+                records.append(
+                    {
+                        "title": item.title or placeholder_title(url),
+                        "url": url,
+                        "kind": guess_kind(url),
+                        "line": item.line,
+                        "summary": item.summary,
+                        "tags": item.tags,
+                        "needs_title": item.needs_title,
+                        "borrowed": item.borrowed,
+                        "from_links": True,
+                    }
+                )
+            self._resolve_batch(source.filename, records)
+            self.progress(batch[-1].line, source.line_count)
+        if skipped:
+            self.report.notes.append(
+                f"{source.filename}: {skipped} links are neither http(s) links nor relative paths "
+                "(mailto:, javascript: …): left out."
+            )
+
+    # References, shared by every format
 
     def _resolve_batch(self, filename, records):
         """The library's reference for each record, matched or created (in bulk)."""
@@ -230,7 +255,7 @@ class LibraryImporter:
             check_link(filename, record["line"], record["url"])
             check_lengths(filename, record["line"], Reference, record)
         identities = {identity_key(r["url"]) for r in records} - {""}
-        title_keys = {normalize_title(r["title"]) for r in records} - {""}
+        title_keys = {_title_key(r) for r in records} - {""}
         known = list(
             Reference.objects.filter(
                 Q(identity__in=identities) | Q(title_key__in=title_keys, needs_title=False)
@@ -240,7 +265,7 @@ class LibraryImporter:
         by_title = {ref.title_key: ref for ref in known if not ref.needs_title}
         result, created = [], []
         for record in records:
-            key, title_key = identity_key(record["url"]), normalize_title(record["title"])
+            key, title_key = identity_key(record["url"]), _title_key(record)
             reference = (key and by_identity.get(key)) or by_title.get(title_key)
             if reference is None:
                 reference = Reference(
@@ -248,9 +273,11 @@ class LibraryImporter:
                     url=record["url"],
                     kind=record["kind"],
                     added_by=self.reader,
+                    needs_title=record.get("needs_title", False),
                     **{name: record.get(name) or _empty(name) for name in FILLABLE_FIELDS if name != "url"},
                 )
                 reference.prepare()
+                reference.new_tags = record.get("tags", ())
                 created.append(reference)
                 self.report.references_created += 1
                 self.report.listed("added", record["line"], record["title"])
@@ -267,13 +294,14 @@ class LibraryImporter:
                 self._fill(reference, record, filename)
             if reference.identity:
                 by_identity.setdefault(reference.identity, reference)
-            if reference.title_key and not reference.needs_title:
+            if reference.title_key and not reference.needs_title and not record.get("borrowed"):
                 by_title.setdefault(reference.title_key, reference)
             result.append(reference)
         if created:
             imported = self._recorded(Reference, filename)
             with imported as batch:
                 batch.add(reference.pk for reference in Reference.objects.bulk_create(created))
+                tag_in_bulk(created)
         return result
 
     def _fill(self, reference, record, filename):
@@ -296,16 +324,18 @@ class LibraryImporter:
                 changed.append(name)
             elif name == "url" and record.get("from_log"):
                 continue  # not a conflict: the entry keeps the link as logged
+            elif record.get("from_links"):
+                continue  # a link list's words around a link are no claim about the work
             elif _differs(ours, theirs):
                 self.report.conflicts.append(
-                    f"{filename}:{record['line']}: “{reference.title}” — {name} differs; "
-                    f"kept the library's, the file has “{_short(theirs)}”."
+                    Conflict(f"{filename}:{record['line']}", reference.title, name, ours, theirs)
                 )
-        if record["kind"] == "paper" and "summary" in record and _differs(reference.title, record["title"]):
+        if record.get("authors") is not None and _differs(reference.title, record["title"]):
             # Only the papers README names a reference; the log's title is kept on its entry.
             self.report.conflicts.append(
-                f"{filename}:{record['line']}: “{reference.title}” — title differs; "
-                f"kept the library's, the file has “{_short(record['title'])}”."
+                Conflict(
+                    f"{filename}:{record['line']}", reference.title, "title", reference.title, record["title"]
+                )
             )
         if changed:
             with changes.change(
@@ -339,6 +369,51 @@ def check_lengths(filename, line, model, values):
             raise ImportFormatError(
                 filename, line, f"the {label} has {len(value):,} characters; at most {limit:,} fit"
             )
+
+
+def reference_link(url):
+    """The link a reference can keep for a link in any markdown: http(s) as it is, a path in
+    the repository (`docs/x.md`) as `./docs/x.md`; None for other schemes and addresses."""
+    if is_web_link(url) or url.startswith(("./", "../")):
+        return url
+    if re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) or url.startswith(("//", "#")):
+        return None
+    return url if url.startswith("/") else f"./{url}"
+
+
+def tag_in_bulk(references):
+    """Tag new references with the names each carries in `new_tags`, in a few queries."""
+    names = {}
+    for reference in references:
+        cleaned = (
+            clean_tag_name(name)[:TAG_NAME_LIMIT].strip() for name in getattr(reference, "new_tags", ())
+        )
+        names[reference.pk] = [name for name in dict.fromkeys(cleaned) if name]
+    wanted = sorted({name for found in names.values() for name in found})
+    if not wanted:
+        return
+    by_key = {}
+    for name, tag in zip(wanted, same_tags(wanted), strict=True):
+        if isinstance(tag, str):  # one tag per slug, whatever the case of the name
+            tag = by_key.get(tag_key(name)) or Tag.objects.create(name=name)
+        by_key[tag_key(name)] = tag
+    content_type = ContentType.objects.get_for_model(Reference)
+    TaggedItem.objects.bulk_create(
+        [
+            TaggedItem(content_type=content_type, object_id=pk, tag=by_key[tag_key(name)])
+            for pk, found in names.items()
+            for name in found
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _title_key(record):
+    # A stand-in title ("arxiv.org/abs/…") or one borrowed from the words around a link
+    # ("Week 1", a table row) names no work: such a record matches by its link alone.
+    if record.get("needs_title") or record.get("borrowed"):
+        return ""
+    return normalize_title(record["title"])
 
 
 def numbered_text(text):

@@ -3,6 +3,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
@@ -231,6 +233,7 @@ class LogEntry(models.Model):
     tags = TaggableManager(blank=True, manager=SameTagManager)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    imported = GenericRelation("ImportedText")
 
     objects = LogEntryQuerySet.as_manager()
     markdown_fields = {"notes": "notes_html"}
@@ -283,6 +286,35 @@ class LogEntry(models.Model):
     @property
     def was_edited(self):
         return (self.updated - self.created).total_seconds() > 60
+
+
+class ImportedText(models.Model):
+    """What the last import of a file brought in for one object (a log entry, an idea).
+
+    The next import of a newer version compares three things field by field: what the file
+    said then (`values`), what the wiki has now and what the file says now. The file changed
+    and the wiki did not: the file's version is taken. The wiki changed since: it is kept and,
+    if the file changed too, the conflict listed. `position` is the object's place in the file,
+    so an export gives the entries of a day (the ideas of an area) back in the file's order.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    source = models.CharField(max_length=255, help_text="The file's name as imported.")
+    line = models.PositiveIntegerField(help_text="Where the object starts in that file.")
+    position = models.PositiveIntegerField(help_text="Its place among the file's objects.")
+    values = models.JSONField(help_text="The fields as the file gave them.")
+    text = models.TextField(help_text="The object's lines, as written in the file.")
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="one_imported_text_per_object")
+        ]
+
+    def __str__(self):
+        return f"{self.source}:{self.line}"
 
 
 class FeedToken(models.Model):

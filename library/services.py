@@ -7,7 +7,7 @@ from django.db import transaction
 from wiki import changes
 
 from .identity import arxiv_id, identity_key
-from .models import LogEntry, Reference
+from .models import Kind, LogEntry, Reference
 
 # Fields a merge copies from a duplicate when the survivor has them empty.
 FILLABLE_FIELDS = ("url", "authors", "affiliation", "published", "venue", "summary")
@@ -89,6 +89,21 @@ def _move_log_entry(entry, survivor, duplicate, user):
         twin.tags.add(*entry.tags.all())
         twin.save()
     changes.delete(entry, user=user, note=f"{note}: the same reading as entry #{twin.pk}")
+
+
+KIND_BY_HOST = [
+    (re.compile(r"arxiv\.org|openreview\.net|aclanthology\.org|\.pdf$", re.I), Kind.PAPER),
+    (re.compile(r"github\.com|gitlab\.com|huggingface\.co/spaces", re.I), Kind.CODE),
+    (re.compile(r"youtube\.com|youtu\.be|vimeo\.com", re.I), Kind.VIDEO),
+]
+
+
+def guess_kind(url):
+    """The kind a link most likely is, from its host (a paper, code, a video, else a post)."""
+    for pattern, kind in KIND_BY_HOST:
+        if pattern.search(url):
+            return kind
+    return Kind.POST
 
 
 def placeholder_title(url):

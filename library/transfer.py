@@ -51,7 +51,13 @@ class UploadForm(forms.Form):
 
 class LibraryUploadForm(UploadForm):
     format = forms.ChoiceField(
-        choices=[("", "Detect it"), ("papers", "Papers README"), ("log", "Reading log")], required=False
+        choices=[
+            ("", "Detect it"),
+            ("papers", "Papers README"),
+            ("log", "Reading log"),
+            ("links", "Any markdown: every link a reference"),
+        ],
+        required=False,
     )
     reader = forms.ModelChoiceField(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),

@@ -160,3 +160,19 @@ def conflict_rows(tracked, form, current):
         if their_text != my_text:
             rows.append((labels.get(name, name), their_text, my_text, word_diff(their_text, my_text)))
     return rows
+
+
+def changed_other_than(model, pks, actions):
+    """The pks among `pks` whose history holds a change by an action not in `actions` (an
+    import asks which of its objects someone edited since)."""
+    found = set()
+    pks = list(pks)
+    for start in range(0, len(pks), 500):
+        found.update(
+            Revision.objects.filter(
+                content_type=content_type_of(model), object_id__in=pks[start : start + 500]
+            )
+            .exclude(action__in=actions)
+            .values_list("object_id", flat=True)
+        )
+    return found

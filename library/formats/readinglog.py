@@ -56,6 +56,12 @@ class LogItem:
     title: str
     url: str
     notes: str
+    text: str = ""  # the entry's lines as written, for the record of what an import brought
+
+    @property
+    def values(self):
+        """The fields a later import compares, as JSON stores them."""
+        return {"day": self.read_on.isoformat(), "title": self.title, "url": self.url, "notes": self.notes}
 
 
 def looks_like_log(text):
@@ -103,6 +109,7 @@ def parse(text, filename="<log>"):
                     f"the note nests deeper than {MAX_NOTE_DEPTH} levels; flatten it to import the file",
                 )
             current.notes = f"{current.notes}\n{note.rstrip()}" if current.notes else note.rstrip()
+            current.text += "\n" + line
             continue
         if stripped.startswith("- "):
             if day is None:
@@ -112,6 +119,7 @@ def parse(text, filename="<log>"):
             if current:
                 yield current
             current = _parse_entry(stripped[2:], icons, day, filename, number)
+            current.text = line
             continue
         if re.match(r"^\d", stripped):
             raise ImportFormatError(filename, number, f"“{stripped[:40]}” is not a date in MM/DD/YYYY form")

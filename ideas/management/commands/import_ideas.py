@@ -43,8 +43,10 @@ class Command(BaseCommand):
             report = import_ideas(text, file, proposer=proposer, dry_run=dry_run)
         except ImportFormatError as error:
             raise CommandError(f"{error}\nNothing was imported.") from None
-        for note in notes:
+        for note in notes + report.notes:
             self.stdout.write(note)
+        for conflict in report.conflicts:
+            self.stdout.write(self.style.WARNING(str(conflict)))
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if fetch_metadata and not dry_run:
             run_fill(self, needing().filter(pk__gt=newest), pause=settings.IDL_METADATA_PAUSE)

@@ -45,7 +45,7 @@ class Command(BaseCommand):
         for note in report.notes:
             self.stdout.write(note)
         for conflict in report.conflicts:
-            self.stdout.write(self.style.WARNING(conflict))
+            self.stdout.write(self.style.WARNING(str(conflict)))
         self.stdout.write(self.style.SUCCESS(report.summary()))
         if fetch_metadata and not dry_run:
             run_fill(self, needing().filter(pk__gt=newest), pause=settings.IDL_METADATA_PAUSE)
