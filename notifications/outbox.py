@@ -128,6 +128,7 @@ def _unclaimed(now):
 
 def send_pending(batch=100):
     """Send what is due; returns (sent, failed). Safe to run in several processes at once."""
+    _pending.mail = False  # what this thread queued goes now
     sent = failed = 0
     connection = None
     try:

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from ideas.models import Comment, Idea, Status
 from library.models import LogEntry
+from notifications import outbox
 from notifications.inbox import toggle_watch, unread_count, unread_key
 from notifications.models import Kind, Mention, Notification, Watch
 from wiki import changes
@@ -287,3 +288,22 @@ def test_member_lookup_offers_active_members_by_prefix(team, make_user):
     client = client_for(team["bob"])
     assert client.get(reverse("notifications:member_lookup"), {"q": "@car"}).json() == {"results": ["carol"]}
     assert client.get(reverse("notifications:member_lookup"), {"q": "x" * 5000}).json() == {"results": []}
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_the_inbox_and_digest_have_fixed_query_budgets(
+    team, make_reference, size, django_assert_max_num_queries
+):
+    paper = make_reference()
+    Watch.objects.create(user=team["carol"], reference=paper)
+    for n in range(size):
+        comment_as(team["bob" if n % 2 else "dan"], paper, f"Comment {n}, @carol")
+    outbox.send_pending()
+    client = client_for(team["carol"])
+    # session, user, the unread count (not cached yet), the page's count and its rows
+    with django_assert_max_num_queries(5):
+        page = client.get(reverse("notifications:inbox"))
+    assert page.content.decode().count('class="notification unread"') == min(size, 50)
+    # session, user, the count, her digest mark, then each section
+    with django_assert_max_num_queries(9):
+        assert client.get(reverse("notifications:digest")).status_code == 200
