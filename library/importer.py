@@ -198,7 +198,7 @@ class LibraryImporter:
             self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
         imported = self._recorded(LogEntry, filename)
         with imported as batch:
-            batch.add(entry.pk for entry in LogEntry.objects.bulk_create(new))
+            batch.add_saved(LogEntry.objects.bulk_create(new))
         self.report.entries_created += len(new)
 
     # The papers README
@@ -273,7 +273,7 @@ class LibraryImporter:
         if created:
             imported = self._recorded(Reference, filename)
             with imported as batch:
-                batch.add(reference.pk for reference in Reference.objects.bulk_create(created))
+                batch.add_saved(Reference.objects.bulk_create(created))
         return result
 
     def _fill(self, reference, record, filename):

@@ -35,14 +35,23 @@ def doc_types():
 # Keeping the index in step (called by wiki.changes)
 
 
-def index_objects(doc_type, ids):
-    """(Re)index the objects of `doc_type` with these ids; ones that should not be found are removed."""
+def index_objects(doc_type, ids, saved=None):
+    """(Re)index the objects of `doc_type` with these ids; ones that should not be found are removed.
+
+    `saved`: {pk: object} just created by bulk_create, with what their documents read: they have
+    no document yet and are not read back.
+    """
     ids = list(ids)
+    saved = saved or {}
     if not ids:
         return
     with transaction.atomic():
-        remove_objects(doc_type, ids)
-        objects = tracking.by_slug(doc_type).search_queryset().filter(pk__in=ids)
+        if others := [pk for pk in ids if pk not in saved]:
+            remove_objects(doc_type, others)
+            objects = list(tracking.by_slug(doc_type).search_queryset().filter(pk__in=others))
+        else:
+            objects = []
+        objects += [saved[pk] for pk in ids if pk in saved]
         SearchDocument.objects.bulk_create(_documents(doc_type, objects), batch_size=1000)
 
 

@@ -14,10 +14,11 @@ from . import search
 from .tracking import tracked_for
 
 
-def reindex(tracked, ids):
+def reindex(tracked, ids, saved=None):
+    """`saved`: {pk: object} just written by bulk_create, indexed as they are (see Batch.add_saved)."""
     if not tracked.label or not ids:
         return
-    search.index_objects(tracked.slug, ids)
+    search.index_objects(tracked.slug, ids, saved)
     for slug, dependent_ids in tracked.dependents(ids).items():
         search.index_objects(slug, dependent_ids)
 
