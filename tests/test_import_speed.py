@@ -1,6 +1,7 @@
 """An import's queries grow with its batches, never with its rows; its history is whole all the same."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
@@ -29,7 +30,7 @@ def log_file(tmp_path, entries, start=0):
 
 def import_counting(path, reader):
     with CaptureQueriesContext(connection) as queries:
-        call_command("import_library", path, "--reader", reader.username, stdout=open("/dev/null", "w"))
+        call_command("import_library", path, "--reader", reader.username, stdout=io.StringIO())
     return len(queries)
 
 
@@ -86,9 +87,11 @@ def test_a_bulk_change_over_objects_without_history_keeps_baselines_in_a_few_que
 
     pks = [make_reference().pk for _ in range(60)]
     Revision.objects.all().delete()
-    with CaptureQueriesContext(connection) as queries:
-        with changes.bulk_change(Reference, member, changes.Action.EDITED, pks=pks):
-            Reference.objects.filter(pk__in=pks).update(venue="ICML")
+    with (
+        CaptureQueriesContext(connection) as queries,
+        changes.bulk_change(Reference, member, changes.Action.EDITED, pks=pks),
+    ):
+        Reference.objects.filter(pk__in=pks).update(venue="ICML")
     assert len(queries) < 20, len(queries)
     assert Revision.objects.filter(action="baseline").count() == 60
     assert Revision.objects.filter(action="edited").count() == 60
