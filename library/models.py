@@ -117,6 +117,12 @@ class Reference(models.Model):
         help_text="arXiv id or normalized url; two references never share one.",
     )
     title_key = models.CharField(max_length=500, editable=False, db_index=True)
+    # Its BibTeX entry, derived on every save like summary_html: a download of the whole library
+    # streams these instead of LaTeX-encoding 100,000 entries inside the request.
+    bibtex_key = models.TextField(
+        blank=True, editable=False, help_text="Its citation key before duplicates get a letter."
+    )
+    bibtex = models.TextField(blank=True, editable=False, help_text="Its BibTeX entry, under bibtex_key.")
     needs_title = models.BooleanField(
         default=False,
         help_text="Known only from a bare link (“Paper”, “Github”); an edit or import that knows "
@@ -172,6 +178,11 @@ class Reference(models.Model):
         self.identity = identity_key(self.url)
         self.title_key = normalize_title(self.title)
         self.summary_html = render_markdown(self.summary)
+        from .bibtex import derived  # bibtex reads this module's Kind
+
+        if isinstance(self.published, str):  # as a form or fixture may set it, before save converts it
+            self.published = self._meta.get_field("published").to_python(self.published)
+        self.bibtex_key, self.bibtex = derived(self)
 
     @property
     def icon(self):

@@ -1,21 +1,20 @@
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from wiki import changes, history, search
 from wiki.access import public_read
+from wiki.downloads import download
 from wiki.editing import deletable, edit_page, editable
 from wiki.paging import paginate_by_ids
 
-from .bibtex import library_version, to_bibtex
+from . import bibtex
 from .capture import MetadataError, as_json, lookup
 from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
 from .forms import LogEntryForm, ReferenceForm
@@ -38,23 +37,11 @@ def reference_list(request):
     )
 
 
-BIBTEX_SECONDS = 3600
-
-
 @public_read
 def reference_bibtex(request):
-    """BibTeX of the library list as filtered: the same query string as /library/."""
-    # Only the fields BibTeX uses: summaries and their HTML would be most of the bytes read.
-    fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue"]
-    # The same list asked for again is served from the cache until any reference changes.
-    key = f"bibtex:{library_version()}:{hashlib.sha1(request.GET.urlencode().encode()).hexdigest()}"
-    if (text := cache.get(key)) is None:
-        filterset = ReferenceExportFilter(request.GET, queryset=Reference.objects.only(*fields))
-        text = to_bibtex(filterset.qs.iterator(chunk_size=500))
-        cache.set(key, text, BIBTEX_SECONDS)
-    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="idl-library.bib"'
-    return response
+    """BibTeX of the library list as filtered: the same query string as /library/, streamed."""
+    references = ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
+    return download(bibtex.export(references), "application/x-bibtex", "idl-library.bib")
 
 
 READINGS_SHOWN = 20
