@@ -434,7 +434,7 @@ def export(queryset, chunk_size=1000):
     row whose stored entry is missing (written by a bulk insert that skipped prepare) is derived.
     """
     renamed = _renamed_keys(queryset)
-    return joined(_stored_entries(queryset.only(*EXPORT_FIELDS), renamed, chunk_size))
+    yield from joined(_stored_entries(queryset.only(*EXPORT_FIELDS), renamed, chunk_size))
 
 
 def _stored_entries(queryset, renamed, chunk_size):
