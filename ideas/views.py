@@ -1,20 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from library.models import TAG_LIST
 from wiki import changes
 from wiki.access import public_read, staff_required
 from wiki.editing import deletable, edit_page, editable
-from wiki.paging import paginate_by_ids
+from wiki.paging import lazy_page
 
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
-from .models import Comment, Idea, IdeaReference
+from .models import Comment, Idea
 from .services import link_references, record_status, toggle_membership
 
 IDEAS_PER_PAGE = 25
@@ -29,7 +30,7 @@ def idea_list(request):
     return render(
         request,
         "ideas/idea_list.html",
-        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, IDEAS_PER_PAGE)},
+        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, IDEAS_PER_PAGE)},
     )
 
 
@@ -44,26 +45,29 @@ def shown_comments(user, idea):
 
 @public_read
 def idea_detail(request, slug):
-    idea = get_object_or_404(
-        Idea.objects.select_related("proposer", "area").prefetch_related(
-            "tags",
-            "members",
-            Prefetch("reference_links", IdeaReference.objects.select_related("reference")),
-            "status_changes__changed_by",
-        ),
-        slug=slug,
-    )
+    idea = get_object_or_404(Idea.objects.select_related("proposer", "area"), slug=slug)
     # A long discussion comes in pages; the newest page first, where the conversation is.
-    paginator = Paginator(shown_comments(request.user, idea).select_related("author"), COMMENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
+    # What the page lists is read only when its cached parts are not (wiki/pagecache.py).
+    comments = shown_comments(request.user, idea).select_related("author")
+
+    def comment_page():
+        paginator = Paginator(comments, COMMENTS_PER_PAGE)
+        return paginator.get_page(request.GET.get("page") or paginator.num_pages)
+
+    def lazy_list(queryset):
+        return SimpleLazyObject(lambda: list(queryset))
+
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "idea": idea,
-            "comments": page,
+            "links": lazy_list(idea.reference_links.select_related("reference")),
+            "members": lazy_list(idea.members.all()),
+            "status_changes": lazy_list(idea.status_changes.select_related("changed_by")),
+            "comments": SimpleLazyObject(comment_page),
             "comment_form": CommentForm(),
-            "is_member": any(member.pk == request.user.pk for member in idea.members.all()),
+            "is_member": request.user.is_authenticated and idea.members.filter(pk=request.user.pk).exists(),
         },
     )
 

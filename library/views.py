@@ -6,13 +6,14 @@ from django.db.models import ProtectedError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from wiki import changes, history, search
 from wiki.access import public_read
 from wiki.downloads import download
 from wiki.editing import deletable, edit_page, editable
-from wiki.paging import paginate_by_ids
+from wiki.paging import lazy_page
 
 from . import bibtex
 from .capture import MetadataError, as_json, lookup
@@ -33,7 +34,7 @@ def reference_list(request):
     return render(
         request,
         "library/reference_list.html",
-        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, REFERENCES_PER_PAGE)},
+        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, REFERENCES_PER_PAGE)},
     )
 
 
@@ -49,16 +50,15 @@ READINGS_SHOWN = 20
 
 @public_read
 def reference_detail(request, pk):
-    reference = Reference.objects.select_related("added_by").prefetch_related("tags").filter(pk=pk).first()
+    reference = Reference.objects.select_related("added_by").filter(pk=pk).first()  # its tags: when rendered
     if reference is None:
         # Bookmarks, exported READMEs and feeds keep the address of a reference merged away.
         if survivor := history.successor(Reference, pk):
             return redirect("library:detail", survivor, permanent=True)
         raise Http404("No such reference.")
-    # The latest readings; a paper read by half the team for years links to the rest in the log.
-    entries = list(
-        reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
-    )
+    # The latest readings (one more says there are more); a paper read by half the team for years
+    # links to the rest in the log. Read only when the page's body is not cached (wiki/pagecache.py).
+    entries = reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
     # The ideas app adds this reverse relation; library reads it without importing ideas.
     citing = reference.idea_links.select_related("idea")
     return render(
@@ -66,8 +66,8 @@ def reference_detail(request, pk):
         "library/reference_detail.html",
         {
             "reference": reference,
-            "entries": entries[:READINGS_SHOWN],
-            "more_entries": len(entries) > READINGS_SHOWN,
+            "entries": SimpleLazyObject(lambda: list(entries)),
+            "readings_shown": READINGS_SHOWN,
             "citing": citing,
         },
     )
@@ -193,7 +193,7 @@ def reference_delete(request, pk):
 def log_list(request):
     filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.all())
     rows = LogEntry.objects.with_list_data()
-    page = paginate_by_ids(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)
+    page = lazy_page(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)
     dates = filterset.form.cleaned_data
     after, before = dates.get("after"), dates.get("before")
     swapped = None

@@ -5,6 +5,9 @@ import hashlib
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject
+
+from .pagecache import data_version
 
 BIG_COUNT = 5000
 BIG_COUNT_SECONDS = 120
@@ -17,20 +20,26 @@ def page_size(request, default):
     return size if size in PAGE_SIZES else default
 
 
+def lazy_page(request, filtered, rows, per_page):
+    """paginate_by_ids, done when the template first reads the page: not at all when the page's
+    body comes from the cache (wiki/pagecache.py)."""
+    return SimpleLazyObject(lambda: paginate_by_ids(request, filtered, rows, per_page))
+
+
 def paginate_by_ids(request, filtered, rows, per_page):
     """A page of a long list: ids are sliced on the index, then only their rows are built.
 
     `filtered` decides which objects and in what order; `rows` (unfiltered, with the joins and
     annotations the page shows) builds just the page's objects. An OFFSET deep in a list of
     100,000 would otherwise compute every skipped row in full; this way page 1,000 costs
-    about what page 1 does. Counts in the thousands are kept for two minutes: nobody sees
-    "Page 3 of 1,742" move by one, and counting them is most of a big filter's cost.
+    about what page 1 does. Counts in the thousands are kept until the next write (under the data
+    version, wiki/pagecache.py) for at most two minutes: counting them is most of a big filter's cost.
     """
     ids = filtered.values_list("pk", flat=True)
     per_page = page_size(request, per_page)
     paginator = Paginator(ids, per_page)
     try:
-        key = "count:" + hashlib.sha1(str(ids.query).encode()).hexdigest()
+        key = f"count:{data_version()}:" + hashlib.sha1(str(ids.query).encode()).hexdigest()
     except EmptyResultSet:  # a filter that can match nothing (a search with no hits)
         key = None
     if key is None or (count := cache.get(key)) is None:

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from . import search
+from . import pagecache, search
 from .tracking import tracked_for
 
 
@@ -26,10 +26,9 @@ def reindex(tracked, ids, saved=None):
 def drop_caches(keys):
     """Now, so this transaction reads fresh; and after commit, in case another request cached
     the old state in between."""
-    keys = list(keys)
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    keys = [*keys, pagecache.VERSION_KEY]  # every cached page body too (wiki/pagecache.py)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _saved(sender, instance, raw=False, **kwargs):
