@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
+from library.filters import with_tag
 from library.identity import is_web_link, link_from
 from library.models import TAG_LIST, LogEntry, Reference
 from library.services import find_reference
@@ -115,20 +117,28 @@ def tag_index(request):
     return render(request, "tag_index.html", {"tags": tags, "by_name": by_name})
 
 
+TAG_PAGE_ROWS = 25
+
+
 @public_read
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    # Its uses with it, in one query (from an index): they pick how its lists are read.
+    tag = get_object_or_404(Tag.objects.annotate(uses=Count("taggit_taggeditem_items")), slug=slug)
     return render(
         request,
         "tag_detail.html",
         {
             "tag": tag,
-            "references": Reference.objects.with_list_data().filter(tags=tag)[:100],
-            "log_entries": LogEntry.objects.with_list_data().filter(tags=tag)[:100],
+            # The newest of each kind; the library and log lists filtered by the tag have the rest.
+            # with_tag walks a common tag's list in order, stopping at the page, instead of
+            # sorting every tagged row.
+            "references": with_tag(Reference.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS],
+            "log_entries": with_tag(LogEntry.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS],
             "ideas": Idea.objects.with_counts()
             .select_related("proposer")
             .prefetch_related(TAG_LIST)
-            .filter(tags=tag),
+            .filter(tags=tag)[:TAG_PAGE_ROWS],
+            "shown": TAG_PAGE_ROWS,
         },
     )
 

@@ -59,8 +59,8 @@ TEXT_LIMIT = 100_000
 
 # Tags for lists, read by the `tags_of` template filter.
 TAG_LIST = Prefetch("tags", to_attr="tag_list")
-# Lists never show a summary; on a big library they would be most of the bytes read.
-SUMMARY_FIELDS = ("summary", "summary_html")
+# Lists never show a summary (nor the stored BibTeX); on a big library they would be most of the bytes read.
+SUMMARY_FIELDS = ("summary", "summary_html", "bibtex")
 
 
 class ReferenceQuerySet(models.QuerySet):

@@ -17,11 +17,12 @@ from wiki.paging import lazy_page
 
 from . import bibtex
 from .capture import MetadataError, as_json, lookup
-from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
+from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter, tagged_items
 from .forms import LogEntryForm, ReferenceForm
 from .identity import link_from
 from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
+from .tags import find_tag
 
 REFERENCES_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
@@ -31,10 +32,22 @@ LOG_ENTRIES_PER_PAGE = 50
 def reference_list(request):
     filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
     rows = Reference.objects.with_list_data().with_times_read()
+
+    def counted():
+        # A common tag's page walks the list checking each row (EXISTS) and stops at the page;
+        # counting all of them is cheaper from taggit's rows, as a download reads them.
+        if not request.GET.get("tag"):
+            return None
+        if set(request.GET) - {"page", "per_page", "sort"} == {"tag"} and (
+            tag := find_tag(request.GET["tag"])
+        ):
+            return tagged_items(Reference, tag)  # the tag alone: its rows are the count (an index-only one)
+        return ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
+
     return render(
         request,
         "library/reference_list.html",
-        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, REFERENCES_PER_PAGE)},
+        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, REFERENCES_PER_PAGE, counted)},
     )
 
 

@@ -20,16 +20,19 @@ def page_size(request, default):
     return size if size in PAGE_SIZES else default
 
 
-def lazy_page(request, filtered, rows, per_page):
+def lazy_page(request, filtered, rows, per_page, counted=None):
     """paginate_by_ids, done when the template first reads the page: not at all when the page's
-    body comes from the cache (wiki/pagecache.py)."""
-    return SimpleLazyObject(lambda: paginate_by_ids(request, filtered, rows, per_page))
+    body comes from the cache (wiki/pagecache.py). `counted`: a callable giving the queryset to count."""
+    return SimpleLazyObject(
+        lambda: paginate_by_ids(request, filtered, rows, per_page, counted() if counted else None)
+    )
 
 
-def paginate_by_ids(request, filtered, rows, per_page):
+def paginate_by_ids(request, filtered, rows, per_page, counted=None):
     """A page of a long list: ids are sliced on the index, then only their rows are built.
 
-    `filtered` decides which objects and in what order; `rows` (unfiltered, with the joins and
+    `filtered` decides which objects and in what order (`counted`, the same objects as a
+    queryset cheaper to count, if the walk's plan is not); `rows` (unfiltered, with the joins and
     annotations the page shows) builds just the page's objects. An OFFSET deep in a list of
     100,000 would otherwise compute every skipped row in full; this way page 1,000 costs
     about what page 1 does. Counts in the thousands are kept until the next write (under the data
@@ -38,12 +41,13 @@ def paginate_by_ids(request, filtered, rows, per_page):
     ids = filtered.values_list("pk", flat=True)
     per_page = page_size(request, per_page)
     paginator = Paginator(ids, per_page)
+    counted = (counted if counted is not None else filtered).values_list("pk", flat=True)
     try:
-        key = f"count:{data_version()}:" + hashlib.sha1(str(ids.query).encode()).hexdigest()
+        key = f"count:{data_version()}:" + hashlib.sha1(str(counted.query).encode()).hexdigest()
     except EmptyResultSet:  # a filter that can match nothing (a search with no hits)
         key = None
     if key is None or (count := cache.get(key)) is None:
-        count = paginator.count
+        count = counted.count()
         if key and count > BIG_COUNT:
             cache.set(key, count, BIG_COUNT_SECONDS)
     paginator.count = count  # a cached_property: setting it skips the COUNT query
