@@ -1,5 +1,6 @@
 """Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
+import functools
 import re
 
 from django.conf import settings
@@ -147,6 +148,40 @@ SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_PAGE = 50
 
 
+class SearchResults:
+    """What the search page shows, found when the template first asks: not at all when the
+    page's body comes from the cache (wiki/pagecache.py)."""
+
+    def __init__(self, text, doc_type, number):
+        self.text, self.doc_type, self.number = text, doc_type, number
+
+    @functools.cached_property
+    def _found(self):
+        return search.search(
+            self.text, self.doc_type, offset=(self.number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
+        )
+
+    @property
+    def hits(self):
+        return self._found[0]
+
+    @property
+    def has_next(self):
+        return self._found[1] and self.number < SEARCH_MAX_PAGE
+
+    @functools.cached_property
+    def total(self):
+        return search.count(self.text, self.doc_type) if self.text.strip() else 0
+
+    @property
+    def total_capped(self):
+        return self.total > search.COUNT_LIMIT
+
+    @functools.cached_property
+    def named(self):
+        return reference_named_by(self.text) if self.doc_type in (None, "reference") else None
+
+
 @public_read
 def search_page(request):
     """Search everything at once, ranked, with highlighted snippets; filter by type, paginate."""
@@ -156,24 +191,16 @@ def search_page(request):
         number = min(max(int(request.GET.get("page", 1)), 1), SEARCH_MAX_PAGE)
     except ValueError:
         number = 1
-    hits, has_more = search.search(
-        text, doc_type, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
-    )
-    total = search.count(text, doc_type) if text.strip() else 0
     return render(
         request,
         "search.html",
         {
             "search_query": text.strip(),
-            "named": reference_named_by(text) if doc_type in (None, "reference") else None,
             "doc_type": doc_type,
             "doc_types": search.doc_types(),
-            "hits": hits,
-            "total": total,
-            "total_capped": total > search.COUNT_LIMIT,
+            "results": SearchResults(text, doc_type, number),
             "number": number,
             "has_previous": number > 1,
-            "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
 

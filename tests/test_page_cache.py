@@ -136,3 +136,16 @@ def test_each_member_sees_their_own_edit_links(member_client, client, member, ot
     client.force_login(other_member)
     theirs = client.get("/log/")
     assert "/edit/" in main(mine) and "/edit/" not in main(theirs)
+
+
+def test_search_results_show_a_write_at_once(member_client, member, django_assert_max_num_queries):
+    paper = add(member, "Grokking modular arithmetic")
+    url = "/search/?q=modular"
+    assert "Grokking modular" in cached_page(member_client, url, django_assert_max_num_queries)
+    with changes.change(paper, member):
+        paper.title = "Omnigrok modular arithmetic"
+        paper.save()
+    page = member_client.get(url).content.decode()
+    assert "Omnigrok modular" in page and "Grokking" not in page
+    changes.delete(paper, user=member)
+    assert "Nothing matches" in member_client.get(url).content.decode()
