@@ -84,7 +84,7 @@ class ReferenceQuerySet(models.QuerySet):
         title_key = normalize_title(title)
         condition = Q(pk__in=[])
         if key:
-            condition |= Q(identity=key)
+            condition |= Q(identity=key) & ~Q(identity="")  # names the unique index's condition: it is used
         if title_key:
             condition |= Q(title_key=title_key, needs_title=False)
         return self.filter(condition)
