@@ -26,11 +26,14 @@ def idea_list(request):
     # Filter and order on plain rows (the comment count only when sorting by it), then count
     # references, comments and members for the page's ideas alone.
     filterset = IdeaFilter(request.GET, queryset=Idea.objects.with_comment_count(), request=request)
-    rows = Idea.objects.with_counts().select_related("proposer").prefetch_related(TAG_LIST)
+
+    def rows():
+        return Idea.objects.with_counts().select_related("proposer").prefetch_related(TAG_LIST)
+
     return render(
         request,
         "ideas/idea_list.html",
-        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, IDEAS_PER_PAGE)},
+        {"filter": filterset, "page": lazy_page(request, lambda: filterset.qs, rows, IDEAS_PER_PAGE)},
     )
 
 

@@ -1,16 +1,19 @@
 """Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
 import functools
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -25,6 +28,7 @@ from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
+from wiki.pagecache import BODY_SECONDS, data_version
 from wiki.rendering import MarkdownTooComplex, plain_html, render_markdown_or_refuse
 from wiki.units import megabytes
 
@@ -123,8 +127,12 @@ TAG_PAGE_ROWS = 25
 
 @public_read
 def tag_detail(request, slug):
-    # Its uses with it, in one query (from an index): they pick how its lists are read.
-    tag = get_object_or_404(Tag.objects.annotate(uses=Count("taggit_taggeditem_items")), slug=slug)
+    # Its uses with it, in one query (from an index): they pick how its lists are read. Kept
+    # until the next write, like the page's body (a common tag's count is most of a cached visit).
+    key = f"tag-page:{data_version()}:{hashlib.sha1(slug.encode()).hexdigest()}"
+    if (tag := cache.get(key)) is None:
+        tag = get_object_or_404(Tag.objects.annotate(uses=Count("taggit_taggeditem_items")), slug=slug)
+        cache.set(key, tag, BODY_SECONDS)
     return render(
         request,
         "tag_detail.html",
@@ -133,12 +141,20 @@ def tag_detail(request, slug):
             # The newest of each kind; the library and log lists filtered by the tag have the rest.
             # with_tag walks a common tag's list in order, stopping at the page, instead of
             # sorting every tagged row.
-            "references": with_tag(Reference.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS],
-            "log_entries": with_tag(LogEntry.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS],
-            "ideas": Idea.objects.with_counts()
-            .select_related("proposer")
-            .prefetch_related(TAG_LIST)
-            .filter(tags=tag)[:TAG_PAGE_ROWS],
+            "references": SimpleLazyObject(
+                lambda: list(with_tag(Reference.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS])
+            ),
+            "log_entries": SimpleLazyObject(
+                lambda: list(with_tag(LogEntry.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS])
+            ),
+            "ideas": SimpleLazyObject(
+                lambda: list(
+                    Idea.objects.with_counts()
+                    .select_related("proposer")
+                    .prefetch_related(TAG_LIST)
+                    .filter(tags=tag)[:TAG_PAGE_ROWS]
+                )
+            ),
             "shown": TAG_PAGE_ROWS,
         },
     )

@@ -31,7 +31,9 @@ LOG_ENTRIES_PER_PAGE = 50
 @public_read
 def reference_list(request):
     filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
-    rows = Reference.objects.with_list_data().with_times_read()
+
+    def rows():
+        return Reference.objects.with_list_data().with_times_read()
 
     def counted():
         # A common tag's page walks the list checking each row (EXISTS) and stops at the page;
@@ -47,7 +49,10 @@ def reference_list(request):
     return render(
         request,
         "library/reference_list.html",
-        {"filter": filterset, "page": lazy_page(request, filterset.qs, rows, REFERENCES_PER_PAGE, counted)},
+        {
+            "filter": filterset,
+            "page": lazy_page(request, lambda: filterset.qs, rows, REFERENCES_PER_PAGE, counted),
+        },
     )
 
 
@@ -205,17 +210,19 @@ def reference_delete(request, pk):
 @public_read
 def log_list(request):
     filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.all())
-    rows = LogEntry.objects.with_list_data()
-    page = lazy_page(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)
-    dates = filterset.form.cleaned_data
-    after, before = dates.get("after"), dates.get("before")
-    swapped = None
-    if after and before and after > before:  # an empty page would say nothing was logged
-        swapped = {**request.GET.dict(), "after": before.isoformat(), "before": after.isoformat()}
+    page = lazy_page(request, lambda: filterset.qs, LogEntry.objects.with_list_data, LOG_ENTRIES_PER_PAGE)
+
+    def swapped():
+        dates = filterset.form.cleaned_data
+        after, before = dates.get("after"), dates.get("before")
+        if after and before and after > before:  # an empty page would say nothing was logged
+            return urlencode({**request.GET.dict(), "after": before.isoformat(), "before": after.isoformat()})
+        return ""
+
     return render(
         request,
         "library/log_list.html",
-        {"filter": filterset, "page": page, "swapped_range": swapped and urlencode(swapped)},
+        {"filter": filterset, "page": page, "swapped_range": SimpleLazyObject(swapped)},
     )
 
 

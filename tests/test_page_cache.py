@@ -149,3 +149,10 @@ def test_search_results_show_a_write_at_once(member_client, member, django_asser
     assert "Omnigrok modular" in page and "Grokking" not in page
     changes.delete(paper, user=member)
     assert "Nothing matches" in member_client.get(url).content.decode()
+
+
+def test_the_tag_page_shows_a_tagging_at_once(member_client, member, django_assert_max_num_queries):
+    add(member, "Scaling Laws").tags.add("scaling")
+    assert "Chinchilla" not in cached_page(member_client, "/tags/scaling/", django_assert_max_num_queries)
+    add(member, "Chinchilla").tags.add("scaling")
+    assert "Chinchilla" in member_client.get("/tags/scaling/").content.decode()

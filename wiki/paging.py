@@ -22,9 +22,10 @@ def page_size(request, default):
 
 def lazy_page(request, filtered, rows, per_page, counted=None):
     """paginate_by_ids, done when the template first reads the page: not at all when the page's
-    body comes from the cache (wiki/pagecache.py). `counted`: a callable giving the queryset to count."""
+    body comes from the cache (wiki/pagecache.py). The arguments are callables giving the
+    querysets: building them (a filter form's validation, annotations) is work a cached page skips."""
     return SimpleLazyObject(
-        lambda: paginate_by_ids(request, filtered, rows, per_page, counted() if counted else None)
+        lambda: paginate_by_ids(request, filtered(), rows(), per_page, counted() if counted else None)
     )
 
 
