@@ -351,7 +351,7 @@ def test_the_tags_index_lists_every_tag_with_its_uses(member_client, make_refere
 def test_a_reference_outranks_the_readings_that_name_it(member_client, member, make_entry, attention):
     for day in range(1, 15):
         make_entry(member, attention, read_on=date(2025, 1, day), notes=f"Read it again, day {day}")
-    hits = member_client.get(reverse("search"), {"q": "attention"}).context["hits"]
+    hits = member_client.get(reverse("search"), {"q": "attention"}).context["results"].hits
     assert hits[0].document.doc_type == "reference" and len(hits) == 15
 
 
