@@ -34,6 +34,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from ideas.models import RESERVED_SLUGS, Area, Comment, Idea, IdeaReference, Status, StatusChange
+from library.bibtex import derived
 from library.demo import DEMO_PASSWORD
 from library.identity import identity_key, normalize_title
 from library.models import Kind, LogEntry, Reference
@@ -413,6 +414,8 @@ class ScaleBuilder:
                     continue
                 self.taken.add(identity)
                 batch.append(self.reference(kind, url, identity, year, first_created))
+            for ref in batch:  # its stored BibTeX entry, as Reference.prepare derives it
+                ref.bibtex_key, ref.bibtex = derived(ref)
             Reference.objects.bulk_create(batch, batch_size=BATCH)
             for ref in batch:
                 self.references.append((ref.pk, ref.created.date(), ref.title, ref.url))

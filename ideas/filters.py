@@ -3,11 +3,12 @@ from django import forms
 
 from library.filters import TagFilter
 from wiki import search
+from wiki.widgets import FastWidgetsMixin
 
 from .models import Idea, Status
 
 
-class IdeaFilter(django_filters.FilterSet):
+class IdeaFilter(FastWidgetsMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
     tag = TagFilter()

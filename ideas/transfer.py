@@ -22,4 +22,4 @@ ideas_import_page = staff_required(
 
 @public_read
 def ideas_download(request):
-    return markdown_download(export_ideas(), "ideas.md")
+    return markdown_download([export_ideas()], "ideas.md")

@@ -1,20 +1,21 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST
 
 from library.models import TAG_LIST, Reference
 from wiki import changes
 from wiki.access import back_to, public_read, staff_required
 from wiki.editing import deletable, edit_page, editable
-from wiki.paging import paginate_by_ids
+from wiki.paging import lazy_page
 
 from .filters import IdeaFilter
 from .forms import CommentForm, IdeaForm, ReferenceLinkFormSet
-from .models import Comment, Idea, IdeaReference
+from .models import Comment, Idea
 from .services import link_references, record_status, toggle_membership, toggle_vote
 
 IDEAS_PER_PAGE = 25
@@ -27,18 +28,21 @@ def idea_list(request):
     filterset = IdeaFilter(
         request.GET, queryset=Idea.objects.with_comment_count().with_votes(), request=request
     )
-    rows = (
-        Idea.objects.with_counts()
-        .with_votes(request.user)
-        .select_related("proposer")
-        .prefetch_related(TAG_LIST)
-    )
+
+    def rows():
+        return (
+            Idea.objects.with_counts()
+            .with_votes(request.user)
+            .select_related("proposer")
+            .prefetch_related(TAG_LIST)
+        )
+
     return render(
         request,
         "ideas/idea_list.html",
         {
             "filter": filterset,
-            "page": paginate_by_ids(request, filterset.qs, rows, IDEAS_PER_PAGE),
+            "page": lazy_page(request, lambda: filterset.qs, rows, IDEAS_PER_PAGE),
             "vote_buttons": request.user.is_authenticated,
         },
     )
@@ -63,22 +67,23 @@ def discussion_page(request, subject):
 @public_read
 def idea_detail(request, slug):
     idea = get_object_or_404(
-        Idea.objects.with_votes(request.user)
-        .select_related("proposer", "area")
-        .prefetch_related(
-            "tags",
-            "members",
-            Prefetch("reference_links", IdeaReference.objects.select_related("reference")),
-            "status_changes__changed_by",
-        ),
-        slug=slug,
+        Idea.objects.with_votes(request.user).select_related("proposer", "area"), slug=slug
     )
+    # What the page lists is read only when its cached parts are not (wiki/pagecache.py); its
+    # discussion comes with the {% discussion %} tag.
+
+    def lazy_list(queryset):
+        return SimpleLazyObject(lambda: list(queryset))
+
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "idea": idea,
-            "is_member": any(member.pk == request.user.pk for member in idea.members.all()),
+            "links": lazy_list(idea.reference_links.select_related("reference")),
+            "members": lazy_list(idea.members.all()),
+            "status_changes": lazy_list(idea.status_changes.select_related("changed_by")),
+            "is_member": request.user.is_authenticated and idea.members.filter(pk=request.user.pk).exists(),
         },
     )
 

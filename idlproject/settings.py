@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Puts this session's CSRF token where cached page bodies hold a placeholder.
+    "wiki.pagecache.CsrfPlaceholderMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before any view (and the login wall) reads a parameter: a NUL in the address is a 400.
     "idlproject.security.NulCharacterMiddleware",
@@ -88,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.inbox",
+                "wiki.pagecache.context",
             ],
         },
     },

@@ -1,14 +1,19 @@
 """Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
+import functools
+import hashlib
 import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
+from django.db.models import Count
 from django.http import JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -16,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from taggit.models import Tag
 
 from ideas.models import Comment, Idea, Status
+from library.filters import with_tag
 from library.identity import is_web_link, link_from
 from library.models import TAG_LIST, LogEntry, Reference
 from library.queue import queued_among
@@ -23,6 +29,7 @@ from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
+from wiki.pagecache import BODY_SECONDS, data_version
 from wiki.rendering import MarkdownTooComplex, plain_html, render_markdown_or_refuse
 from wiki.units import megabytes
 
@@ -116,26 +123,82 @@ def tag_index(request):
     return render(request, "tag_index.html", {"tags": tags, "by_name": by_name})
 
 
+TAG_PAGE_ROWS = 25
+
+
 @public_read
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    # Its uses with it, in one query (from an index): they pick how its lists are read. Kept
+    # until the next write, like the page's body (a common tag's count is most of a cached visit).
+    key = f"tag-page:{data_version()}:{hashlib.sha1(slug.encode()).hexdigest()}"
+    if (tag := cache.get(key)) is None:
+        tag = get_object_or_404(Tag.objects.annotate(uses=Count("taggit_taggeditem_items")), slug=slug)
+        cache.set(key, tag, BODY_SECONDS)
     return render(
         request,
         "tag_detail.html",
         {
             "tag": tag,
-            "references": Reference.objects.with_list_data().filter(tags=tag)[:100],
-            "log_entries": LogEntry.objects.with_list_data().filter(tags=tag)[:100],
-            "ideas": Idea.objects.with_counts()
-            .select_related("proposer")
-            .prefetch_related(TAG_LIST)
-            .filter(tags=tag),
+            # The newest of each kind; the library and log lists filtered by the tag have the rest.
+            # with_tag walks a common tag's list in order, stopping at the page, instead of
+            # sorting every tagged row.
+            "references": SimpleLazyObject(
+                lambda: list(with_tag(Reference.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS])
+            ),
+            "log_entries": SimpleLazyObject(
+                lambda: list(with_tag(LogEntry.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS])
+            ),
+            "ideas": SimpleLazyObject(
+                lambda: list(
+                    Idea.objects.with_counts()
+                    .select_related("proposer")
+                    .prefetch_related(TAG_LIST)
+                    .filter(tags=tag)[:TAG_PAGE_ROWS]
+                )
+            ),
+            "shown": TAG_PAGE_ROWS,
         },
     )
 
 
 SEARCH_PAGE_SIZE = 20
 SEARCH_MAX_PAGE = 50
+
+
+class SearchResults:
+    """What the search page shows, found when the template first asks: not at all when the
+    page's body comes from the cache (wiki/pagecache.py)."""
+
+    def __init__(self, text, doc_type, number, user):
+        self.text, self.doc_type, self.number, self.user = text, doc_type, number, user
+
+    @functools.cached_property
+    def _found(self):
+        hits, has_more = search.search(
+            self.text, self.doc_type, offset=(self.number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
+        )
+        mark_queued(self.user, hits)
+        return hits, has_more
+
+    @property
+    def hits(self):
+        return self._found[0]
+
+    @property
+    def has_next(self):
+        return self._found[1] and self.number < SEARCH_MAX_PAGE
+
+    @functools.cached_property
+    def total(self):
+        return search.count(self.text, self.doc_type) if self.text.strip() else 0
+
+    @property
+    def total_capped(self):
+        return self.total > search.COUNT_LIMIT
+
+    @functools.cached_property
+    def named(self):
+        return reference_named_by(self.text) if self.doc_type in (None, "reference") else None
 
 
 @public_read
@@ -147,25 +210,16 @@ def search_page(request):
         number = min(max(int(request.GET.get("page", 1)), 1), SEARCH_MAX_PAGE)
     except ValueError:
         number = 1
-    hits, has_more = search.search(
-        text, doc_type, offset=(number - 1) * SEARCH_PAGE_SIZE, limit=SEARCH_PAGE_SIZE
-    )
-    total = search.count(text, doc_type) if text.strip() else 0
-    mark_queued(request.user, hits)
     return render(
         request,
         "search.html",
         {
             "search_query": text.strip(),
-            "named": reference_named_by(text) if doc_type in (None, "reference") else None,
             "doc_type": doc_type,
             "doc_types": search.doc_types(),
-            "hits": hits,
-            "total": total,
-            "total_capped": total > search.COUNT_LIMIT,
+            "results": SearchResults(text, doc_type, number, request.user),
             "number": number,
             "has_previous": number > 1,
-            "has_next": has_more and number < SEARCH_MAX_PAGE,
         },
     )
 

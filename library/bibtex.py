@@ -17,6 +17,7 @@ Each reference becomes one entry derived from its row alone (no other query):
 """
 
 import re
+import threading
 import time
 import unicodedata
 from urllib.parse import unquote
@@ -363,16 +364,120 @@ def _entry(reference, key, encoder, text_encoder):
 
 
 def to_bibtex(references):
-    """One BibTeX entry per reference, in the given order (see the module's docstring)."""
+    """One BibTeX entry per reference, in the given order (see the module's docstring).
+
+    Entries are derived afresh from the objects given; `export` writes the saved ones.
+    """
     references = list(references)
-    encoder, text_encoder = _encoder(), _encoder(math=False)
+    keys = citation_keys(references)
+    return "".join(
+        joined(entry_text(reference, key) for reference, key in zip(references, keys, strict=True))
+    )
+
+
+_local = threading.local()
+
+
+def _encoders():
+    """(prose encoder, title text encoder): building them costs more than an entry, so one of each per thread."""
+    if getattr(_local, "encoders", None) is None:
+        _local.encoders = (_encoder(), _encoder(math=False))
+    return _local.encoders
+
+
+def entry_text(reference, key=None):
+    """The reference's entry as an export writes it, under `key` (its base key by default)."""
     library = Library()
-    for reference, key in zip(references, citation_keys(references), strict=True):
-        library.add(_entry(reference, key, encoder, text_encoder))
+    library.add(_entry(reference, key or base_key(reference), *_encoders()))
     # The library is ours alone: no need for the writer to copy it first.
     return bibtexparser.write_string(
         library, unparse_stack=default_unparse_stack(allow_inplace_modification=True)
     )
+
+
+def derived(reference):
+    """(base key, entry under it): what a reference stores of its BibTeX (Reference.prepare), so an
+    export of the whole library writes stored text instead of encoding every entry again."""
+    key = base_key(reference)
+    return key, entry_text(reference, key)
+
+
+def rekeyed(text, base, key):
+    """A stored entry (written under its base key) under the key an export gave it."""
+    return text.replace("{" + base + ",", "{" + key + ",", 1) if key != base else text
+
+
+def joined(entries):
+    """The entries as the writer separates them: a blank line between two (each ends in a newline)."""
+    for index, text in enumerate(entries):
+        yield text if index == 0 else "\n\n" + text
+
+
+EXPORT_FIELDS = (
+    "kind",
+    "title",
+    "url",
+    "authors",
+    "affiliation",
+    "published",
+    "venue",
+    "bibtex",
+    "bibtex_key",
+)
+
+
+def export(queryset, chunk_size=1000):
+    """The BibTeX of a queryset of references, in its order, as texts to stream.
+
+    Two passes, neither holding the library: the stored base keys in id order first (only the
+    keys that need a letter are kept), then the stored entries, a chunk of rows at a time. A
+    row whose stored entry is missing (written by a bulk insert that skipped prepare) is derived.
+    """
+    renamed = _renamed_keys(queryset)
+    yield from joined(_stored_entries(queryset.only(*EXPORT_FIELDS), renamed, chunk_size))
+
+
+def _stored_entries(queryset, renamed, chunk_size):
+    for reference in queryset.iterator(chunk_size=chunk_size):
+        base, text = reference.bibtex_key, reference.bibtex
+        if not text or not base:
+            base, text = derived(reference)
+        yield rekeyed(text, base, renamed.get(reference.pk, base))
+
+
+def _renamed_keys(queryset):
+    """{pk: key} of the references whose key in this export is not their base key (the later
+    ones of a duplicated key, as citation_keys names them)."""
+    rows = queryset.order_by("pk").values_list("pk", "bibtex_key")
+    taken, tried, renamed = set(), {}, {}
+    for pk, base in rows.iterator(chunk_size=5000):
+        if not base:
+            base = base_key(queryset.model.objects.only(*EXPORT_FIELDS).get(pk=pk))
+        key = base
+        n = tried.get(base, 0)
+        if n or key in taken:
+            while key in taken:
+                n += 1
+                key = base + _suffix(n)
+            renamed[pk] = key
+        tried[base] = n
+        taken.add(key)
+    return renamed
+
+
+def fill_stored(queryset, chunk_size=2000):
+    """Store the entry of each reference in `queryset` that has none (rows bulk-inserted without
+    prepare(), or made before entries were stored); returns how many were filled."""
+    filled = 0
+    model = queryset.model
+    while True:
+        batch = list(queryset.filter(bibtex="").only(*EXPORT_FIELDS).order_by("pk")[:chunk_size])
+        if not batch:
+            return filled
+        for reference in batch:
+            reference.bibtex_key, reference.bibtex = derived(reference)
+        model.objects.bulk_update(batch, ["bibtex_key", "bibtex"], batch_size=500)
+        filled += len(batch)
 
 
 # Any change to any reference makes every cached BibTeX stale: a version number in the cache

@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from taggit.models import TaggedItem
 
 from wiki import search
+from wiki.widgets import FastWidgetsMixin
 
 from .models import Kind, LogEntry, Reference
 from .tags import find_tag, tag_uses
@@ -37,12 +38,32 @@ def filter_tag(queryset, name, value, walk_common_tags=True):
     tag = find_tag(value)
     if tag is None:
         return queryset.none()
-    tagged = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(queryset.model), tag_id=tag.pk
-    )
-    if walk_common_tags and tag_uses(tag.slug) > COMMON_TAG_USES:
+    return with_tag(queryset, tag, tag_uses(tag.slug) if walk_common_tags else 0)
+
+
+def with_tag(queryset, tag, uses):
+    """filter_tag for a Tag already read, with its number of uses (0: take the IN plan)."""
+    tagged = tagged_items(queryset.model, tag)
+    if uses > COMMON_TAG_USES:
         return queryset.filter(Exists(tagged.filter(object_id=OuterRef("pk"))))
     return queryset.filter(pk__in=tagged.values("object_id"))
+
+
+def tagged_items(model, tag):
+    """taggit's rows tying `tag` to objects of `model` (read from one index, migration 0015)."""
+    return TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(model), tag_id=tag.pk)
+
+
+class TotalOrderingFilter(django_filters.OrderingFilter):
+    """A sort whose ties (two titles alike) are broken by the id, newest first: pages cut at a
+    tie would otherwise show a row twice or never, and the back half of a list can be read
+    from its end (wiki/paging.py)."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value and qs.query.order_by and str(qs.query.order_by[-1]).lstrip("-") not in ("id", "pk"):
+            qs = qs.order_by(*qs.query.order_by, "-id")
+        return qs
 
 
 class TagFilter(django_filters.CharFilter):
@@ -58,7 +79,7 @@ def filter_tag_for_export(queryset, name, value):
     return filter_tag(queryset, name, value, walk_common_tags=False)
 
 
-class ReferenceFilter(django_filters.FilterSet):
+class ReferenceFilter(FastWidgetsMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(label="Text", method="filter_text")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
     tag = TagFilter()
@@ -69,7 +90,7 @@ class ReferenceFilter(django_filters.FilterSet):
         to_field_name="username",
         empty_label="Anyone",
     )
-    sort = django_filters.OrderingFilter(
+    sort = TotalOrderingFilter(
         fields=(("created", "added"), ("published", "published"), ("title", "title")),
         field_labels={"-added": "Newest added", "-published": "Newest published", "title": "Title"},
         label="Sort",
@@ -92,7 +113,7 @@ class ReferenceExportFilter(ReferenceFilter):
     tag = TagFilter(method=filter_tag_for_export)
 
 
-class LogEntryFilter(django_filters.FilterSet):
+class LogEntryFilter(FastWidgetsMixin, django_filters.FilterSet):
     reader = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         to_field_name="username",

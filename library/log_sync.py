@@ -141,7 +141,7 @@ class LogSync:
             new.append((item, entry))
             self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
         with self.importer._recorded(LogEntry, self.filename) as batch:
-            batch.add(entry.pk for entry in LogEntry.objects.bulk_create([entry for _, entry in new]))
+            batch.add_saved(LogEntry.objects.bulk_create([entry for _, entry in new]))
         self.report.entries_created += len(new)
         self._remember((item, entry.pk) for item, entry in new)
 

@@ -61,8 +61,8 @@ TEXT_LIMIT = 100_000
 
 # Tags for lists, read by the `tags_of` template filter.
 TAG_LIST = Prefetch("tags", to_attr="tag_list")
-# Lists never show a summary; on a big library they would be most of the bytes read.
-SUMMARY_FIELDS = ("summary", "summary_html")
+# Lists never show a summary (nor the stored BibTeX); on a big library they would be most of the bytes read.
+SUMMARY_FIELDS = ("summary", "summary_html", "bibtex")
 
 
 class ReferenceQuerySet(models.QuerySet):
@@ -86,7 +86,7 @@ class ReferenceQuerySet(models.QuerySet):
         title_key = normalize_title(title)
         condition = Q(pk__in=[])
         if key:
-            condition |= Q(identity=key)
+            condition |= Q(identity=key) & ~Q(identity="")  # names the unique index's condition: it is used
         if title_key:
             condition |= Q(title_key=title_key, needs_title=False)
         return self.filter(condition)
@@ -119,6 +119,12 @@ class Reference(models.Model):
         help_text="arXiv id or normalized url; two references never share one.",
     )
     title_key = models.CharField(max_length=500, editable=False, db_index=True)
+    # Its BibTeX entry, derived on every save like summary_html: a download of the whole library
+    # streams these instead of LaTeX-encoding 100,000 entries inside the request.
+    bibtex_key = models.TextField(
+        blank=True, editable=False, help_text="Its citation key before duplicates get a letter."
+    )
+    bibtex = models.TextField(blank=True, editable=False, help_text="Its BibTeX entry, under bibtex_key.")
     needs_title = models.BooleanField(
         default=False,
         help_text="Known only from a bare link (“Paper”, “Github”); an edit or import that knows "
@@ -174,6 +180,11 @@ class Reference(models.Model):
         self.identity = identity_key(self.url)
         self.title_key = normalize_title(self.title)
         self.summary_html = render_markdown(self.summary)
+        from .bibtex import derived  # bibtex reads this module's Kind
+
+        if isinstance(self.published, str):  # as a form or fixture may set it, before save converts it
+            self.published = self._meta.get_field("published").to_python(self.published)
+        self.bibtex_key, self.bibtex = derived(self)
 
     @property
     def icon(self):

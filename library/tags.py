@@ -17,6 +17,7 @@ from taggit.managers import _TaggableManager
 from taggit.models import Tag, TaggedItem
 from taggit.utils import _parse_tags
 
+from wiki.pagecache import data_version
 from wiki.text import clean_text, is_blank
 from wiki.upkeep import drop_caches
 
@@ -136,15 +137,28 @@ class SameTagManager(_TaggableManager):
 
 
 def find_tag(text):
-    """The tag a filter value names: its slug, its name in any case, or a name that slugs to it."""
+    """The tag a filter value names: its slug, its name in any case, or a name that slugs to it.
+
+    Remembered until the next write (under the data version, wiki/pagecache.py): a list filtered
+    by a tag looks it up for its rows and again for its count.
+    """
     text = (text or "").strip()
     if not text:
         return None
-    return (
-        Tag.objects.filter(slug=text).first()
-        or Tag.objects.filter(name__iexact=text).order_by("pk").first()
-        or Tag.objects.filter(slug=tag_key(text)).first()
-    )
+    key = f"find-tag:{data_version()}:{hashlib.sha1(text.encode()).hexdigest()}"
+    found = cache.get(key)
+    if found is None:
+        found = (
+            Tag.objects.filter(slug=text).first()
+            or Tag.objects.filter(name__iexact=text).order_by("pk").first()
+            or Tag.objects.filter(slug=tag_key(text)).first()
+            or NO_TAG
+        )
+        cache.set(key, found, TAG_COUNTS_SECONDS)
+    return None if found == NO_TAG else found
+
+
+NO_TAG = "none"  # a lookup that found nothing, remembered too
 
 
 def merge_tags(survivor, others, user):

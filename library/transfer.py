@@ -11,15 +11,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from wiki.access import public_read, staff_required
+from wiki.downloads import download
 from wiki.snapshot import private_copy
 from wiki.units import megabytes
 
-from .exporter import export_log, export_papers
+from .exporter import stream_log, stream_papers
 from .filters import LogEntryFilter, ReferenceExportFilter
 from .formats.errors import ImportFormatError
 from .importer import LibraryImporter, Source, read_file
@@ -140,21 +140,19 @@ library_import_page = staff_required(
 )
 
 
-def markdown_download(text, filename):
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def markdown_download(texts, filename):
+    return download(texts, "text/markdown", filename)
 
 
 @public_read
 def papers_download(request):
     """The filtered library as the team's papers README: the same query string as /library/."""
     references = ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
-    return markdown_download(export_papers(references), "papers.md")
+    return markdown_download(stream_papers(references), "papers.md")
 
 
 @public_read
 def log_download(request):
     """The filtered reading log in the team's format: the same query string as /log/."""
     entries = LogEntryFilter(request.GET, queryset=LogEntry.objects.all()).qs
-    return markdown_download(export_log(entries), "reading-log.md")
+    return markdown_download(stream_log(entries), "reading-log.md")

@@ -1,28 +1,28 @@
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import ProtectedError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_POST, require_safe
 
 from wiki import changes, history, search
 from wiki.access import public_read
+from wiki.downloads import download
 from wiki.editing import deletable, edit_page, editable
-from wiki.paging import paginate_by_ids
+from wiki.paging import lazy_page
 
-from . import queue
-from .bibtex import library_version, to_bibtex
+from . import bibtex, queue
 from .capture import MetadataError, as_json, lookup
-from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter
+from .filters import LogEntryFilter, ReferenceExportFilter, ReferenceFilter, tagged_items
 from .forms import LogEntryForm, ReferenceForm
 from .identity import link_from
 from .models import TAG_LIST, LogEntry, Reference
 from .services import find_reference
+from .tags import find_tag
 
 REFERENCES_PER_PAGE = 25
 LOG_ENTRIES_PER_PAGE = 50
@@ -31,31 +31,36 @@ LOG_ENTRIES_PER_PAGE = 50
 @public_read
 def reference_list(request):
     filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
-    rows = Reference.objects.with_list_data().with_times_read()
+
+    def rows():
+        return Reference.objects.with_list_data().with_times_read()
+
+    def counted():
+        # A common tag's page walks the list checking each row (EXISTS) and stops at the page;
+        # counting all of them is cheaper from taggit's rows, as a download reads them.
+        if not request.GET.get("tag"):
+            return None
+        if set(request.GET) - {"page", "per_page", "sort"} == {"tag"} and (
+            tag := find_tag(request.GET["tag"])
+        ):
+            return tagged_items(Reference, tag)  # the tag alone: its rows are the count (an index-only one)
+        return ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
+
     return render(
         request,
         "library/reference_list.html",
-        {"filter": filterset, "page": paginate_by_ids(request, filterset.qs, rows, REFERENCES_PER_PAGE)},
+        {
+            "filter": filterset,
+            "page": lazy_page(request, lambda: filterset.qs, rows, REFERENCES_PER_PAGE, counted),
+        },
     )
-
-
-BIBTEX_SECONDS = 3600
 
 
 @public_read
 def reference_bibtex(request):
-    """BibTeX of the library list as filtered: the same query string as /library/."""
-    # Only the fields BibTeX uses: summaries and their HTML would be most of the bytes read.
-    fields = ["kind", "title", "url", "authors", "affiliation", "published", "venue"]
-    # The same list asked for again is served from the cache until any reference changes.
-    key = f"bibtex:{library_version()}:{hashlib.sha1(request.GET.urlencode().encode()).hexdigest()}"
-    if (text := cache.get(key)) is None:
-        filterset = ReferenceExportFilter(request.GET, queryset=Reference.objects.only(*fields))
-        text = to_bibtex(filterset.qs.iterator(chunk_size=500))
-        cache.set(key, text, BIBTEX_SECONDS)
-    response = HttpResponse(text, content_type="application/x-bibtex; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="idl-library.bib"'
-    return response
+    """BibTeX of the library list as filtered: the same query string as /library/, streamed."""
+    references = ReferenceExportFilter(request.GET, queryset=Reference.objects.all()).qs
+    return download(bibtex.export(references), "application/x-bibtex", "idl-library.bib")
 
 
 READINGS_SHOWN = 20
@@ -63,17 +68,18 @@ READINGS_SHOWN = 20
 
 @public_read
 def reference_detail(request, pk):
-    references = Reference.objects.select_related("added_by").prefetch_related("tags")
-    reference = queue.with_plans(references, request.user).filter(pk=pk).first()
+    # Its tags: when rendered; its plans (queue, votes, pick) for this member in the same query.
+    reference = (
+        queue.with_plans(Reference.objects.select_related("added_by"), request.user).filter(pk=pk).first()
+    )
     if reference is None:
         # Bookmarks, exported READMEs and feeds keep the address of a reference merged away.
         if survivor := history.successor(Reference, pk):
             return redirect("library:detail", survivor, permanent=True)
         raise Http404("No such reference.")
-    # The latest readings; a paper read by half the team for years links to the rest in the log.
-    entries = list(
-        reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
-    )
+    # The latest readings (one more says there are more); a paper read by half the team for years
+    # links to the rest in the log. Read only when the page's body is not cached (wiki/pagecache.py).
+    entries = reference.log_entries.select_related("reader").prefetch_related(TAG_LIST)[: READINGS_SHOWN + 1]
     # The ideas app adds this reverse relation; library reads it without importing ideas.
     citing = reference.idea_links.select_related("idea")
     return render(
@@ -81,8 +87,8 @@ def reference_detail(request, pk):
         "library/reference_detail.html",
         {
             "reference": reference,
-            "entries": entries[:READINGS_SHOWN],
-            "more_entries": len(entries) > READINGS_SHOWN,
+            "entries": SimpleLazyObject(lambda: list(entries)),
+            "readings_shown": READINGS_SHOWN,
             "citing": citing,
         },
     )
@@ -207,17 +213,19 @@ def reference_delete(request, pk):
 @public_read
 def log_list(request):
     filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.all())
-    rows = LogEntry.objects.with_list_data()
-    page = paginate_by_ids(request, filterset.qs, rows, LOG_ENTRIES_PER_PAGE)
-    dates = filterset.form.cleaned_data
-    after, before = dates.get("after"), dates.get("before")
-    swapped = None
-    if after and before and after > before:  # an empty page would say nothing was logged
-        swapped = {**request.GET.dict(), "after": before.isoformat(), "before": after.isoformat()}
+    page = lazy_page(request, lambda: filterset.qs, LogEntry.objects.with_list_data, LOG_ENTRIES_PER_PAGE)
+
+    def swapped():
+        dates = filterset.form.cleaned_data
+        after, before = dates.get("after"), dates.get("before")
+        if after and before and after > before:  # an empty page would say nothing was logged
+            return urlencode({**request.GET.dict(), "after": before.isoformat(), "before": after.isoformat()})
+        return ""
+
     return render(
         request,
         "library/log_list.html",
-        {"filter": filterset, "page": page, "swapped_range": swapped and urlencode(swapped)},
+        {"filter": filterset, "page": page, "swapped_range": SimpleLazyObject(swapped)},
     )
 
 

@@ -351,7 +351,7 @@ def test_the_tags_index_lists_every_tag_with_its_uses(member_client, make_refere
 def test_a_reference_outranks_the_readings_that_name_it(member_client, member, make_entry, attention):
     for day in range(1, 15):
         make_entry(member, attention, read_on=date(2025, 1, day), notes=f"Read it again, day {day}")
-    hits = member_client.get(reverse("search"), {"q": "attention"}).context["hits"]
+    hits = member_client.get(reverse("search"), {"q": "attention"}).context["results"].hits
     assert hits[0].document.doc_type == "reference" and len(hits) == 15
 
 
@@ -456,6 +456,7 @@ def test_a_migration_moves_readings_titles_into_their_bodies(transactional_db):
     MigrationExecutor(connection).migrate([("library", "0013_readings_found_below_their_reference")])
     reading = SearchDocument.objects.get(doc_type="log")
     assert (reading.title, reading.body) == ("", "Attention Is All You Need\nnotes")
+    # The search of today's code, on today's schema (a later migration adds a title index).
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     hits, _ = search("attention")
     assert [hit.document.doc_type for hit in hits] == ["reference", "log"], "the full-text index followed"
-    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

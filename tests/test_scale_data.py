@@ -11,6 +11,7 @@ from taggit.models import Tag, TaggedItem
 
 from benchmarks.scale import SYNTHETIC_IDENTITY
 from ideas.models import Comment, Idea, StatusChange
+from library.bibtex import derived
 from library.identity import identity_key, normalize_title
 from library.models import Kind, LogEntry, Reference
 from wiki import search
@@ -75,6 +76,8 @@ def check_references():
         assert row["identity"] == identity_key(row["url"])
         assert row["title_key"] == normalize_title(row["title"])
         assert datetime.date(2014, 1, 1) <= row["published"] <= datetime.date.today()
+    for reference in Reference.objects.all()[:50]:  # stored as a save would derive it
+        assert (reference.bibtex_key, reference.bibtex) == derived(reference)
     arxiv = [i for i in identities if i.startswith("arxiv:")]
     assert len(arxiv) > N // 2
     # Month 90–99: never a real arXiv id, so never one of the small demo's.

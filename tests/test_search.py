@@ -190,3 +190,27 @@ def test_pages_run_on_from_title_matches_into_body_matches(make_reference):
         *(f"Routing study {n}" for n in range(3)),
         *(f"Unrelated {n}" for n in range(4)),
     }
+
+
+def test_a_very_common_word_ranks_only_its_newest_matches(make_reference, monkeypatch):
+    from wiki.fulltext import FullText
+
+    for n in range(6):
+        make_reference(title=f"Attention paper {n}", summary="attention " * (6 - n))
+    make_reference(title="Unrelated", summary="it pays attention in the body only")
+    monkeypatch.setattr(FullText, "RANK_WINDOW", 3)
+    titles = headings("attention ")
+    # The title tier ranks the three newest title matches; the body-only match follows them.
+    assert sorted(titles[:3]) == ["Attention paper 3", "Attention paper 4", "Attention paper 5"]
+    assert titles[3:] == ["Unrelated"]
+    monkeypatch.setattr(FullText, "RANK_WINDOW", 1000)
+    assert len(headings("attention ")) == 7
+
+
+def test_snippets_show_the_body_around_the_first_match_with_every_match_marked():
+    query = search.Query.parse("spärse auto")
+    text = " ".join(f"word{n}" for n in range(30)) + " Sparse autoencoders find sparse features."
+    snippet = search.snippet(text, query)
+    assert snippet.startswith("…")
+    assert "\x02Sparse\x03 \x02autoencoders\x03 find \x02sparse\x03 features." in snippet
+    assert search.snippet("a body with no match", search.Query.parse("zebra")) == "a body with no match"

@@ -7,3 +7,8 @@ class WikiConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "wiki"
     verbose_name = "Wiki core"
+
+    def ready(self):
+        from . import pagecache
+
+        pagecache.connect()

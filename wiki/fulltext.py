@@ -17,6 +17,11 @@ MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # cannot occur in indexed text; become <
 
 
 class FullText:
+    # A word in a fifth of the library matches 20,000 titles; ranking them all cost most of a
+    # search. Only the newest RANK_WINDOW matches of a tier are ranked (a recency cut-off): as
+    # many as the search page's 50 pages of 20 can show, so every page ranks the same set.
+    RANK_WINDOW = 1000
+
     create_statements = ()
     drop_statements = ()
 
@@ -115,11 +120,13 @@ class SQLiteFullText(FullText):
         if not snippets or not page:
             return [(rowid, "") for rowid in page]
         with connection.cursor() as cursor:
+            # The rowid range is FTS5's own constraint (an IN list is not): only the page's stretch
+            # of the index is read again, not every match of a common word.
             cursor.execute(
                 f"SELECT rowid, snippet(library_search_fts, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', 24) "
-                f"FROM library_search_fts WHERE library_search_fts MATCH %s "
+                f"FROM library_search_fts WHERE library_search_fts MATCH %s AND rowid >= %s AND rowid <= %s "
                 f"AND rowid IN ({', '.join(['%s'] * len(page))})",
-                [match, *page],
+                [match, min(page), max(page), *page],
             )
             snippet_of = dict(cursor.fetchall())
         return [(rowid, snippet_of.get(rowid, "")) for rowid in page]
@@ -130,38 +137,72 @@ class SQLiteFullText(FullText):
 
         "Newer" is the document indexed last (ids grow as things are added or edited): a tie is
         broken inside the index's own query, so pages never overlap however a limit cuts a tie.
+        Only the newest RANK_WINDOW matches are ranked (see FullText.RANK_WINDOW).
         """
         type_sql, type_params = _type_filter(doc_type)
         with connection.cursor() as cursor:
+            # The newest matches come from the index in rowid order, stopping at the window.
+            cursor.execute(
+                f"SELECT rowid FROM library_search_fts WHERE library_search_fts MATCH %s{type_sql} "
+                "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [match, *type_params, FullText.RANK_WINDOW - 1],
+            )
+            oldest = cursor.fetchone()
+            window = " AND rowid >= %s" if oldest else ""
             cursor.execute(
                 f"SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score FROM library_search_fts "
-                f"WHERE library_search_fts MATCH %s{type_sql} ORDER BY score, rowid DESC LIMIT %s",
-                [match, *type_params, limit],
+                f"WHERE library_search_fts MATCH %s{type_sql}{window} ORDER BY score, rowid DESC LIMIT %s",
+                [match, *type_params, *(oldest or ()), limit],
             )
             return [rowid for rowid, _ in cursor.fetchall()]
 
 
 class PostgresFullText(FullText):
     INDEX = f"CREATE INDEX library_search_vector ON {TABLE} USING GIN (vector)"
+    # The title tier's own index (migration library 0016): a title match is found without
+    # reading bodies, and the newest titled documents are walked in id order without passing
+    # the hundreds of thousands of readings and comments, which have no title.
+    TITLE_INDEX = (
+        f"CREATE INDEX IF NOT EXISTS library_search_title_vector ON {TABLE} USING GIN (title_vector)"
+    )
+    TITLED_INDEX = f"CREATE INDEX IF NOT EXISTS library_search_titled ON {TABLE} (id) WHERE title <> ''"
+    title_statements = (
+        f"""ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS title_vector tsvector GENERATED ALWAYS AS (
+        to_tsvector('simple', coalesce(title, ''))
+    ) STORED""",
+        TITLE_INDEX,
+        TITLED_INDEX,
+    )
     create_statements = (
         f"""ALTER TABLE {TABLE} ADD COLUMN vector tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple', coalesce(title, '')), 'A')
         || setweight(to_tsvector('simple', coalesce(body, '')), 'B')
     ) STORED""",
         INDEX,
+        *title_statements,
     )
     drop_statements = (
+        "DROP INDEX IF EXISTS library_search_titled",
+        "DROP INDEX IF EXISTS library_search_title_vector",
+        f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector",
         "DROP INDEX IF EXISTS library_search_vector",
         f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS vector",
     )
+
+    def add_title_tier(self, execute):
+        for statement in self.title_statements:
+            execute(statement)
+
     # The body's best fragment (its beginning when only the title matched), as FTS5's snippet().
     HEADLINE = "ts_headline('simple', body, to_tsquery('simple', %s), %s)"
 
     def suspend(self, cursor):
         cursor.execute("DROP INDEX IF EXISTS library_search_vector")
+        cursor.execute("DROP INDEX IF EXISTS library_search_title_vector")
 
     def resume(self, cursor):
         cursor.execute(self.INDEX)
+        cursor.execute(self.TITLE_INDEX)
 
     @staticmethod
     def match(query, weight=""):
@@ -187,8 +228,8 @@ class PostgresFullText(FullText):
 
     def ranked(self, query, doc_type, offset, limit, snippets):
         wanted = offset + limit
-        in_title = self.match(query, weight="A")
-        ranked = self._ranked(in_title, None, doc_type, wanted)
+        in_title = self.match(query)
+        ranked = self._ranked(in_title, None, doc_type, wanted, column="title_vector", titled=True)
         if len(ranked) < wanted:
             ranked += self._ranked(self.match(query), in_title, doc_type, wanted - len(ranked))
         page = ranked[offset:wanted]
@@ -204,19 +245,30 @@ class PostgresFullText(FullText):
         return [(doc_id, snippet_of.get(doc_id, "")) for doc_id in page]
 
     @staticmethod
-    def _ranked(tsquery, excluded, doc_type, limit):
-        """Document ids matching `tsquery` and not `excluded`, by ts_rank, newer (indexed) first on ties."""
-        conditions = "vector @@ to_tsquery('simple', %s)"
+    def _ranked(tsquery, excluded, doc_type, limit, column="vector", titled=False):
+        """Document ids matching `tsquery` in `column` and not `excluded` in the title, by ts_rank,
+        newer (indexed) first on ties. `titled`: only documents with a title can match."""
+        conditions = f"{column} @@ to_tsquery('simple', %s)"
         params = [tsquery]
+        if titled:
+            conditions += " AND title <> ''"
         if excluded:
-            conditions += " AND NOT vector @@ to_tsquery('simple', %s)"
+            conditions += " AND NOT title_vector @@ to_tsquery('simple', %s)"
             params.append(excluded)
         type_sql, type_params = _type_filter(doc_type)
         with connection.cursor() as cursor:
+            # Only the newest RANK_WINDOW matches are ranked (FullText.RANK_WINDOW): ts_rank reads
+            # each match's whole vector, most of a common word's time.
             cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql} "
-                f"ORDER BY ts_rank(vector, to_tsquery('simple', %s), 1) DESC, id DESC LIMIT %s",
-                [*params, *type_params, tsquery, limit],
+                f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql} ORDER BY id DESC LIMIT 1 OFFSET %s",
+                [*params, *type_params, FullText.RANK_WINDOW - 1],
+            )
+            oldest = cursor.fetchone()
+            window = " AND id >= %s" if oldest else ""
+            cursor.execute(
+                f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql}{window} "
+                f"ORDER BY ts_rank({column}, to_tsquery('simple', %s), 1) DESC, id DESC LIMIT %s",
+                [*params, *type_params, *(oldest or ()), tsquery, limit],
             )
             return [row[0] for row in cursor.fetchall()]
 

@@ -13,6 +13,7 @@ the join the wrong way round, orders of magnitude slower.)
 import functools
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -35,14 +36,23 @@ def doc_types():
 # Keeping the index in step (called by wiki.changes)
 
 
-def index_objects(doc_type, ids):
-    """(Re)index the objects of `doc_type` with these ids; ones that should not be found are removed."""
+def index_objects(doc_type, ids, saved=None):
+    """(Re)index the objects of `doc_type` with these ids; ones that should not be found are removed.
+
+    `saved`: {pk: object} just created by bulk_create, with what their documents read: they have
+    no document yet and are not read back.
+    """
     ids = list(ids)
+    saved = saved or {}
     if not ids:
         return
     with transaction.atomic():
-        remove_objects(doc_type, ids)
-        objects = tracking.by_slug(doc_type).search_queryset().filter(pk__in=ids)
+        if others := [pk for pk in ids if pk not in saved]:
+            remove_objects(doc_type, others)
+            objects = list(tracking.by_slug(doc_type).search_queryset().filter(pk__in=others))
+        else:
+            objects = []
+        objects += [saved[pk] for pk in ids if pk in saved]
         SearchDocument.objects.bulk_create(_documents(doc_type, objects), batch_size=1000)
 
 
@@ -143,13 +153,56 @@ def search(text, doc_type=None, offset=0, limit=20):
     query = Query.parse(text)
     if not query:
         return [], False
-    rows = engine().ranked(query, doc_type, offset, limit + 1, snippets=True)
+    rows = engine().ranked(query, doc_type, offset, limit + 1, snippets=False)
     has_more = len(rows) > limit
     rows = rows[:limit]
     documents = SearchDocument.objects.in_bulk([doc_id for doc_id, _ in rows])
     return [
-        Hit(documents[doc_id], _marked(snippet)) for doc_id, snippet in rows if doc_id in documents
+        Hit(documents[doc_id], _marked(snippet(documents[doc_id].body, query)))
+        for doc_id, _ in rows
+        if doc_id in documents
     ], has_more
+
+
+SNIPPET_WORDS = 24
+
+
+def snippet(body, query):
+    """The body's stretch of SNIPPET_WORDS words around the first word the query matches, the
+    matching words between the engine's markers (its beginning when only the title matched).
+
+    Written here, the same on both databases: FTS5's snippet() and ts_headline tokenise each
+    hit's whole body again, most of a search's time for a page of long summaries.
+    """
+    words = list(WORD_RE.finditer(body or ""))
+    if not words:
+        return ""
+    terms = {_fold(word) for word in query.words} | {
+        _fold(token) for tokens in query.phrases for token in tokens
+    }
+    prefix = _fold(query.prefix)
+
+    def matches(word):
+        folded = _fold(word)
+        return folded in terms or bool(prefix and folded.startswith(prefix))
+
+    first = next((i for i, word in enumerate(words) if matches(word.group())), 0)
+    start = max(0, first - SNIPPET_WORDS // 4)  # a few words before it, for context
+    end = min(len(words), start + SNIPPET_WORDS)
+    start = max(0, end - SNIPPET_WORDS)
+    parts, position = [], words[start].start()
+    for word in words[start:end]:
+        parts.append(body[position : word.start()])
+        parts.append(f"{MARK_OPEN}{word.group()}{MARK_CLOSE}" if matches(word.group()) else word.group())
+        position = word.end()
+    tail = "…" if end < len(words) else body[position:].rstrip()  # the closing punctuation
+    return ("…" if start else body[: words[0].start()].lstrip()) + "".join(parts) + tail
+
+
+def _fold(word):
+    """Case- and accent-blind, as the indexes tokenise."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def count(text, doc_type=None):

@@ -52,10 +52,13 @@ class Tracked:
 
     # What is in a revision
 
-    def snapshot(self, obj):
+    def snapshot(self, obj, tag_names=None):
+        """`tag_names`: obj's tags fetched beforehand (bulk writes fetch a whole chunk's in one query)."""
         data = {name: plain(obj, name) for name in (*self.fields, *self.kept_fields)}
         if self.has_tags:
-            data["tags"] = sorted(tag.name for tag in obj.tags.all())
+            data["tags"] = sorted(
+                tag_names if tag_names is not None else (tag.name for tag in obj.tags.all())
+            )
         return data
 
     def deletion_snapshot(self, obj):

@@ -10,14 +10,15 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from . import search
+from . import pagecache, search
 from .tracking import tracked_for
 
 
-def reindex(tracked, ids):
+def reindex(tracked, ids, saved=None):
+    """`saved`: {pk: object} just written by bulk_create, indexed as they are (see Batch.add_saved)."""
     if not tracked.label or not ids:
         return
-    search.index_objects(tracked.slug, ids)
+    search.index_objects(tracked.slug, ids, saved)
     for source in (tracked, *tracked.extensions):
         for slug, dependent_ids in source.dependents(ids).items():
             search.index_objects(slug, dependent_ids)
@@ -26,10 +27,9 @@ def reindex(tracked, ids):
 def drop_caches(keys):
     """Now, so this transaction reads fresh; and after commit, in case another request cached
     the old state in between."""
-    keys = list(keys)
-    if keys:
-        cache.delete_many(keys)
-        transaction.on_commit(lambda: cache.delete_many(keys))
+    keys = [*keys, pagecache.VERSION_KEY]  # every cached page body too (wiki/pagecache.py)
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
 
 
 def _saved(sender, instance, raw=False, **kwargs):

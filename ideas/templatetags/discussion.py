@@ -6,6 +6,7 @@ library importing the ideas app, which owns comments.
 
 from django import template
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from ideas.forms import CommentForm
 from ideas.views import discussion_page
@@ -23,7 +24,10 @@ def discussion(context, subject):
     return {
         "request": request,
         "user": context["user"],
-        "comments": discussion_page(request, subject),
+        # Read only when the list is not cached (wiki/pagecache.py).
+        "comments": SimpleLazyObject(lambda: discussion_page(request, subject)),
+        "data_version": context.get("data_version"),
+        "viewer": context.get("viewer"),
         "comment_form": CommentForm(),
         "add_url": add_url,
     }

@@ -127,26 +127,34 @@ def _finish(item, filename):
 
 def write(references):
     """The README for references (objects with the Reference fields), in the given order."""
-    parts = [HEADER]
+    return "".join(stream(references))
+
+
+def stream(references):
+    """`write`'s text in pieces, one per reference, for a download that never holds it all."""
+    last = HEADER
     for ref in references:
-        parts.append(f"### {ref.title}\n")
-        if ref.authors:
-            parts.append(f"- **Authors**: {ref.authors}")
-        if ref.affiliation:
-            label = "Affiliations" if "," in ref.affiliation else "Affiliation"
-            parts.append(f"- **{label}**: {ref.affiliation}")
-        if ref.published or ref.venue:
-            published = (
-                f"{ref.published:%B} {ref.published.day}, {ref.published.year}" if ref.published else ""
-            )
-            venue = f" ({ref.venue})" if ref.venue else ""
-            parts.append(f"- **Published**: {published}{venue}".replace(":  (", ": ("))
-        if ref.url:
-            parts.append(f"- **Link**: [{ref.title}]({ref.url})")
-        if ref.summary:
-            first, *rest = ref.summary.split("\n")
-            parts.append(
-                f"- **Summary**: {first}" + "".join(f"\n  {line}" if line else "\n" for line in rest)
-            )
-        parts.append("")
-    return "\n".join(parts).rstrip("\n") + "\n"
+        yield last + "\n"
+        last = "\n".join(_block(ref))
+    yield last.rstrip("\n") + "\n"
+
+
+def _block(ref):
+    """A reference's lines, the blank line after it included."""
+    parts = [f"### {ref.title}\n"]
+    if ref.authors:
+        parts.append(f"- **Authors**: {ref.authors}")
+    if ref.affiliation:
+        label = "Affiliations" if "," in ref.affiliation else "Affiliation"
+        parts.append(f"- **{label}**: {ref.affiliation}")
+    if ref.published or ref.venue:
+        published = f"{ref.published:%B} {ref.published.day}, {ref.published.year}" if ref.published else ""
+        venue = f" ({ref.venue})" if ref.venue else ""
+        parts.append(f"- **Published**: {published}{venue}".replace(":  (", ": ("))
+    if ref.url:
+        parts.append(f"- **Link**: [{ref.title}]({ref.url})")
+    if ref.summary:
+        first, *rest = ref.summary.split("\n")
+        parts.append(f"- **Summary**: {first}" + "".join(f"\n  {line}" if line else "\n" for line in rest))
+    parts.append("")
+    return parts

@@ -177,10 +177,15 @@ def write(entries):
 
     `entries` is an iterable of (read_on, kind, title, url, notes) in that order.
     """
-    parts = ["Legend:"]
-    parts += [f"- {KIND_ICONS[kind]}: {words}" for kind, words in LEGEND_WORDS.items()]
+    return "".join(stream(entries))
+
+
+def stream(entries):
+    """`write`'s text in pieces, one per entry, for a download that never holds it all."""
+    yield "Legend:\n" + "".join(f"- {KIND_ICONS[kind]}: {words}\n" for kind, words in LEGEND_WORDS.items())
     day = None
     for read_on, kind, title, url, notes in entries:
+        parts = []
         if read_on != day:
             parts += ["", f"{read_on:%m/%d/%Y}"]
             day = read_on
@@ -188,7 +193,7 @@ def write(entries):
             f"- {KIND_ICONS.get(kind, '')}[{title}]({url})" if url else f"- {KIND_ICONS.get(kind, '')}{title}"
         )
         parts += [_note_line(line) for line in notes.split("\n") if line.strip()]
-    return "\n".join(parts) + "\n"
+        yield "".join(f"{part}\n" for part in parts)
 
 
 def _note_line(line):

@@ -1,0 +1,158 @@
+"""Cached page bodies: a repeat visit costs no query beyond the session's, and every write
+shows at once, whichever way it is made (add, edit, delete, restore, import, merge, and the
+writes that are not revisions: tags, members, hiding, renaming)."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from ideas.models import Comment
+from library.models import Kind, Reference
+from library.services import merge_references
+from wiki import changes
+from wiki.history import revisions_of
+
+pytestmark = pytest.mark.django_db
+
+
+def cached_page(client, url, django_assert_max_num_queries):
+    """The page's HTML, after checking a second visit is served from the cache."""
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_max_num_queries(
+        4
+    ):  # session, user; a detail page its row (an idea: and your membership)
+        second = client.get(url)
+    assert main(second) == main(first)  # the header's CSRF token differs on every request
+    return second.content.decode()
+
+
+def main(response):
+    """The page's main part, without the CSRF tokens of its forms (new on every request)."""
+    html = response.content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def add(user, title, **fields):
+    reference = Reference(title=title, kind=fields.pop("kind", Kind.PAPER), **fields)
+    with changes.change(reference, user):
+        reference.save()
+    return reference
+
+
+PAGES = ["/", "/library/", "/library/?kind=paper&page=1", "/log/", "/ideas/", "/members/member/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_an_edit_shows_at_once_on_every_cached_page(
+    member_client, member, make_entry, make_idea, url, django_assert_max_num_queries
+):
+    paper = add(member, "Grokking")
+    make_entry(member, paper)
+    idea = make_idea(title="Grokking in the wild", proposer=member)
+    idea.members.add(member)
+    before = cached_page(member_client, url, django_assert_max_num_queries)
+    assert "Grokking" in before
+    with changes.change(paper, member):
+        paper.title = "Omnigrok"
+        paper.save()
+    with changes.change(idea, member):
+        idea.title = "Omnigrok in the wild"
+        idea.save()
+    after = member_client.get(url).content.decode()
+    assert "Omnigrok" in after and "Grokking" not in after
+
+
+def test_add_delete_and_restore_show_at_once(member_client, member, curator, django_assert_max_num_queries):
+    assert "Deep Residual" not in cached_page(member_client, "/library/", django_assert_max_num_queries)
+    paper = add(member, "Deep Residual Learning")
+    assert "Deep Residual" in cached_page(member_client, "/library/", django_assert_max_num_queries)
+    detail = f"/library/{paper.pk}/"
+    assert "Deep Residual" in cached_page(member_client, detail, django_assert_max_num_queries)
+    pk = paper.pk
+    changes.delete(paper, user=curator)
+    assert "Deep Residual" not in member_client.get("/library/").content.decode()
+    assert member_client.get(detail).status_code == 404
+    changes.restore(revisions_of(Reference, pk).last(), user=curator)
+    assert "Deep Residual" in member_client.get("/library/").content.decode()
+    assert "Deep Residual" in member_client.get(detail).content.decode()
+
+
+def test_an_import_shows_at_once(member_client, member, tmp_path, django_assert_max_num_queries):
+    assert "Sparse Autoencoders" not in cached_page(member_client, "/log/", django_assert_max_num_queries)
+    path = tmp_path / "log.md"
+    path.write_text(
+        "Legend:\n- 📜: papers\n\n09/25/2024\n- 📜[Sparse Autoencoders](https://arxiv.org/abs/2309.08600)\n",
+        encoding="utf-8",
+    )
+    call_command("import_library", str(path), "--reader", member.username, stdout=io.StringIO())
+    assert "Sparse Autoencoders" in member_client.get("/log/").content.decode()
+    assert "Sparse Autoencoders" in member_client.get("/library/").content.decode()
+    assert "Sparse Autoencoders" in member_client.get("/").content.decode()
+
+
+def test_a_merge_shows_at_once(member_client, member, make_entry, django_assert_max_num_queries):
+    survivor = add(member, "Attention Is All You Need")
+    duplicate = add(member, "Attention is all you need (preprint)")
+    make_entry(member, duplicate)
+    detail = f"/library/{survivor.pk}/"
+    assert "preprint" in cached_page(member_client, "/library/", django_assert_max_num_queries)
+    assert 'class="log-entry"' not in cached_page(member_client, detail, django_assert_max_num_queries)
+    merge_references(survivor, [duplicate], user=member)
+    assert "preprint" not in member_client.get("/library/").content.decode()
+    assert 'class="log-entry"' in member_client.get(detail).content.decode()
+
+
+def test_writes_that_are_not_revisions_show_at_once(
+    member_client, member, other_member, curator, make_idea, make_comment, django_assert_max_num_queries
+):
+    paper = add(member, "Scaling Laws")
+    idea = make_idea(title="Laws of scaling", proposer=member)
+    comment = make_comment(idea, other_member, body="A remark about compute")
+    idea_page = idea.get_absolute_url()
+    assert "compute" in cached_page(member_client, idea_page, django_assert_max_num_queries)
+    assert "scaling-tag" not in cached_page(member_client, "/library/", django_assert_max_num_queries)
+
+    paper.tags.add("scaling-tag")  # taggit's rows: a many-to-many change
+    assert "scaling-tag" in member_client.get("/library/").content.decode()
+
+    idea.members.add(other_member)  # joining
+    assert reverse("member", args=[other_member.username]) in member_client.get(idea_page).content.decode()
+
+    from ideas.admin import CommentAdmin
+
+    Comment.objects.filter(pk=comment.pk).update(is_hidden=True)  # as the admin's bulk action does…
+    assert "compute" in member_client.get(idea_page).content.decode()  # …no signal: still shown
+    CommentAdmin(Comment, None)._set_hidden(type("R", (), {"user": curator})(), Comment.objects.all(), True)
+    assert "compute" not in member_client.get(idea_page).content.decode()  # the admin's path drops it
+
+
+def test_each_member_sees_their_own_edit_links(member_client, client, member, other_member, make_entry):
+    make_entry(member, add(member, "Mine"))
+    mine = member_client.get("/log/")
+    client.force_login(other_member)
+    theirs = client.get("/log/")
+    assert "/edit/" in main(mine) and "/edit/" not in main(theirs)
+
+
+def test_search_results_show_a_write_at_once(member_client, member, django_assert_max_num_queries):
+    paper = add(member, "Grokking modular arithmetic")
+    url = "/search/?q=modular"
+    assert "Grokking modular" in cached_page(member_client, url, django_assert_max_num_queries)
+    with changes.change(paper, member):
+        paper.title = "Omnigrok modular arithmetic"
+        paper.save()
+    page = member_client.get(url).content.decode()
+    assert "Omnigrok modular" in page and "Grokking" not in page
+    changes.delete(paper, user=member)
+    assert "Nothing matches" in member_client.get(url).content.decode()
+
+
+def test_the_tag_page_shows_a_tagging_at_once(member_client, member, django_assert_max_num_queries):
+    add(member, "Scaling Laws").tags.add("scaling")
+    assert "Chinchilla" not in cached_page(member_client, "/tags/scaling/", django_assert_max_num_queries)
+    add(member, "Chinchilla").tags.add("scaling")
+    assert "Chinchilla" in member_client.get("/tags/scaling/").content.decode()
