@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from ideas.models import Comment
@@ -14,6 +15,7 @@ from library.models import Kind, Reference
 from library.services import merge_references
 from wiki import changes
 from wiki.history import revisions_of
+from wiki.pagecache import CSRF_PLACEHOLDER
 
 pytestmark = pytest.mark.django_db
 
@@ -22,9 +24,8 @@ def cached_page(client, url, django_assert_max_num_queries):
     """The page's HTML, after checking a second visit is served from the cache."""
     first = client.get(url)
     assert first.status_code == 200
-    with django_assert_max_num_queries(
-        4
-    ):  # session, user; a detail page its row (an idea: and your membership)
+    # session, user; a detail page its row (an idea: and your membership) and whether you watch it
+    with django_assert_max_num_queries(5):
         second = client.get(url)
     assert main(second) == main(first)  # the header's CSRF token differs on every request
     return second.content.decode()
@@ -156,3 +157,19 @@ def test_the_tag_page_shows_a_tagging_at_once(member_client, member, django_asse
     assert "Chinchilla" not in cached_page(member_client, "/tags/scaling/", django_assert_max_num_queries)
     add(member, "Chinchilla").tags.add("scaling")
     assert "Chinchilla" in member_client.get("/tags/scaling/").content.decode()
+
+
+def test_a_body_cached_for_one_session_posts_from_another(member, make_idea):
+    """The vote buttons of the ideas list are cached with the page; each session gets its own
+    CSRF token in them, so a member on a second device (or after logging in again) can vote."""
+    idea = make_idea(title="Attention sinks")
+    laptop, phone = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    laptop.force_login(member)
+    phone.force_login(member)
+    laptop.get("/ideas/")  # caches the body
+    page = phone.get("/ideas/").content.decode()
+    assert CSRF_PLACEHOLDER not in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.split("<main", 1)[1])[1]
+    response = phone.post(reverse("ideas:vote", args=[idea.slug]), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert idea.votes.filter(member=member).exists()
