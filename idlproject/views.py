@@ -53,7 +53,7 @@ def home(request):
         {
             "recent_log": LogEntry.objects.with_list_data()[:12],
             "new_references": Reference.objects.with_list_data()[:8],
-            "tags": top_tags(),
+            "tags": SimpleLazyObject(top_tags),  # read only when the body is not cached
             "active_ideas": Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
             .with_counts()
             .select_related("proposer")

@@ -25,7 +25,9 @@ from django.middleware.csrf import get_token
 from django.utils.functional import SimpleLazyObject
 
 VERSION_KEY = "wiki-data-version"
-BODY_SECONDS = 3600
+# Writes retire bodies at once; the minute bounds how long a body's relative times ("5 minutes
+# ago", `{% when %}`) can lag behind the clock. The templates' `{% cache 60 … %}` say the same.
+BODY_SECONDS = 60
 
 # Rows whose writes no page shows: a session, the last login stamped at each login, the
 # admin's own log; the search index and revisions follow the writes that already count.
