@@ -3,12 +3,13 @@
 import re
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from library.capture import NotFound, capture
 from library.identity import is_web_link, link_from
 from library.models import Reference
 from library.services import find_reference, guess_kind, resolve_link, resolve_reference
+from wiki.toggles import toggle
 
 from .models import IdeaReference, IdeaVote, StatusChange
 
@@ -136,15 +137,6 @@ def toggle_membership(idea, user):
     return True
 
 
-@transaction.atomic
 def toggle_vote(idea, user):
     """Give an idea your 👍, or take it back; returns True when your vote now stands."""
-    deleted, _ = IdeaVote.objects.filter(idea=idea, member=user).delete()
-    if deleted:
-        return False
-    try:
-        with transaction.atomic():
-            IdeaVote.objects.create(idea=idea, member=user)
-    except IntegrityError:
-        pass  # the same click twice at once: the vote stands either way
-    return True
+    return toggle(IdeaVote, idea=idea, member=user)

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from wiki import tracking
+from wiki.toggles import toggle
 
 from .models import Pick, QueueItem, Reference, UpNextVote
 
@@ -97,18 +98,9 @@ def _renumber(items):
 # The team's "up next"
 
 
-@transaction.atomic
 def toggle_vote(member, reference):
     """Vote for reading a reference together, or take the vote back; True when the vote now stands."""
-    deleted, _ = UpNextVote.objects.filter(member=member, reference=reference).delete()
-    if deleted:
-        return False
-    try:
-        with transaction.atomic():
-            UpNextVote.objects.create(member=member, reference=reference)
-    except IntegrityError:
-        pass  # the same click twice at once: the vote stands either way
-    return True
+    return toggle(UpNextVote, member=member, reference=reference)
 
 
 def with_plans(references, member):

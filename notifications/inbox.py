@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 
+from wiki.toggles import toggle
+
 from .models import Notification, Watch
 
 UNREAD_SECONDS = 600
@@ -53,11 +55,7 @@ def is_watching(user, subject):
 
 def toggle_watch(user, subject):
     """Watch, or stop watching; returns True when the member now watches."""
-    watching = Watch.objects.filter(user=user, **{subject_field(subject): subject})
-    if watching.delete()[0]:
-        return False
-    watch([user], subject)
-    return True
+    return toggle(Watch, user=user, **{subject_field(subject): subject})
 
 
 def watchers(subject):

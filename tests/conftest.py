@@ -13,6 +13,18 @@ _counter = itertools.count(1)
 
 
 @pytest.fixture
+def write(tmp_path):
+    """write(name, text): a UTF-8 file in the test's folder; returns its path."""
+
+    def write(name, content):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        return str(path)
+
+    return write
+
+
+@pytest.fixture
 def make_user(db):
     def make(username=None, **extra):
         username = username or f"user{next(_counter)}"

@@ -1,15 +1,15 @@
 import codecs
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from ideas.models import Idea, IdeaReference
 from library.formats import readinglog
 from library.formats.encoding import decode_bytes, mojibake_score
 from library.models import Kind, LogEntry, Reference
 
+from .commands import run
 from .formats_fixtures import (
     IDEAS,
     OLDER_LOG,
@@ -31,12 +31,6 @@ def write(tmp_path):
         return str(path)
 
     return write
-
-
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
-    return out.getvalue()
 
 
 def snapshot():

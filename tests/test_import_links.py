@@ -1,34 +1,16 @@
 """Any markdown link list: every link one reference, headings as tags, re-imports add nothing."""
 
-from io import StringIO
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 
 from library.formats import links
 from library.models import Kind, Reference
 
+from .commands import run
 from .links_fixtures import AWESOME_LIST, PAPER_NOTES, TOP_PAPERS_TABLE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(name, content):
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        return str(path)
-
-    return write
-
-
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
-    return out.getvalue()
 
 
 def library():

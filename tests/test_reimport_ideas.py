@@ -1,9 +1,7 @@
 """The ideas file as the team writes it, imported again and again as it changes."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from ideas.exporter import export_ideas
 from ideas.formats import links_in, parse_file
@@ -12,25 +10,10 @@ from library.models import ImportedText, Reference
 from wiki import changes, history
 from wiki.models import Revision
 
+from .commands import run
 from .reimport_fixtures import AS_THE_TEAM_WRITES_IT, IDEAS_V1, IDEAS_V2, IDEAS_V3, IDEAS_VERSIONS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(name, content):
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        return str(path)
-
-    return write
-
-
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
-    return out.getvalue()
 
 
 def ideas_state():

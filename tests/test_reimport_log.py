@@ -1,35 +1,18 @@
 """A reading log imported again and again as the team edits it: re-imports converge."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from library.exporter import export_log
 from library.models import ImportedText, LogEntry, Reference
 from wiki import changes, history
 from wiki.models import Revision
 
+from .commands import run
 from .reimport_fixtures import LEGEND, LOG_V1, LOG_V2, LOG_V3, LOG_VERSIONS
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def write(tmp_path):
-    def write(name, content):
-        path = tmp_path / name
-        path.write_text(content, encoding="utf-8")
-        return str(path)
-
-    return write
-
-
-def run(*args):
-    out = StringIO()
-    call_command(*args, stdout=out, stderr=StringIO())
-    return out.getvalue()
 
 
 def entries():
