@@ -30,10 +30,7 @@ class IdeaTracked(tracking.Tracked):
         data = super().deletion_snapshot(obj)
         data["members"] = list(obj.members.values_list("pk", flat=True))
         data["votes"] = list(obj.votes.values_list("member_id", flat=True))
-        data["comments"] = [
-            {"pk": comment.pk, **COMMENT.snapshot(comment)}
-            for comment in obj.comments.select_related("author", "idea")
-        ]
+        data["comments"] = comment_snapshots(obj.comments.select_related("author", "idea"))
         data["status_changes"] = list(
             obj.status_changes.values("old_status", "new_status", "changed_by", "changed_at")
         )
@@ -175,8 +172,7 @@ class ReferenceDiscussion(tracking.Extension):
         return {"comment": Comment.objects.filter(reference__in=ids).values_list("pk", flat=True)}
 
     def deletion_data(self, reference):
-        comments = reference.comments.select_related("author", "reference")
-        return {"comments": [{"pk": comment.pk, **COMMENT.snapshot(comment)} for comment in comments]}
+        return {"comments": comment_snapshots(reference.comments.select_related("author", "reference"))}
 
     def after_restore(self, reference, data, created):
         if created:
@@ -189,6 +185,11 @@ class ReferenceDiscussion(tracking.Extension):
                 Comment, None, changes.Action.EDITED, note="Moved by a merge", pks=moved
             ):
                 Comment.objects.filter(pk__in=moved).update(reference=survivor)
+
+
+def comment_snapshots(comments):
+    """The comments a deleted idea or reference takes along, as restore_comments reads them."""
+    return [{"pk": comment.pk, **COMMENT.snapshot(comment)} for comment in comments]
 
 
 def restore_comments(saved_comments, **subject):

@@ -19,7 +19,7 @@ from ideas.models import Idea
 from library.models import LogEntry, Reference
 
 from .models import DigestMark, Kind, Notification, OutgoingMail, Period
-from .outbox import absolute, preferences_of, send_pending, unsubscribe_url
+from .outbox import absolute, preferences_for, preferences_of, send_pending, unsubscribe_url
 
 LENGTH = {Period.DAY: datetime.timedelta(days=1), Period.WEEK: datetime.timedelta(days=7)}
 # A digest run a little early (cron drift, a run by hand) is still sent; twice in a row is not.
@@ -59,7 +59,7 @@ def _first(queryset, digest, name):
 
 
 def build(user, period, since, until, prefs=None):
-    prefs = prefs or preferences_of([user])[user.pk]
+    prefs = prefs or preferences_for(user)
     digest = Digest(period, since, until)
     window = {"created__gt": since, "created__lte": until}
     if prefs.team == period:
@@ -100,7 +100,7 @@ def wants(prefs, period):
 def send_digests(period, now=None, send=True):
     """Queue (and send) each member's digest of `period`; returns how many were queued."""
     now = now or timezone.now()
-    members = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk")
+    members = list(get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"))
     prefs = preferences_of(members)
     queued = 0
     for member in members:

@@ -3,9 +3,11 @@
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from wiki.toggles import toggle
 
+from . import outbox
 from .models import Notification, Watch
 
 UNREAD_SECONDS = 600
@@ -68,8 +70,6 @@ def watchers(subject):
 
 def notify(recipients, kind, *, actor, text, url, excerpt="", **about):
     """One notification per recipient (active members, never the actor), mailed as each prefers."""
-    from . import outbox
-
     rows = [
         Notification(
             recipient=user,
@@ -92,8 +92,6 @@ def notify(recipients, kind, *, actor, text, url, excerpt="", **about):
 
 
 def mark_read(user, pks=None):
-    from django.utils import timezone
-
     unread = Notification.objects.filter(recipient=user).unread()
     if pks is not None:
         unread = unread.filter(pk__in=pks)

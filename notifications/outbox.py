@@ -76,6 +76,10 @@ def preferences_of(users):
     return {user.pk: found.get(user.pk) or Preferences(user=user) for user in users}
 
 
+def preferences_for(user):
+    return preferences_of([user])[user.pk]
+
+
 def queue_notifications(notifications):
     """Queue a mail for each notification its recipient wants at once."""
     prefs = preferences_of(notification.recipient for notification in notifications)

@@ -14,8 +14,8 @@ from library.models import Reference
 
 from . import digest, inbox
 from .forms import PreferencesForm
-from .models import Kind, Notification, Period, Preferences
-from .outbox import read_unsubscribe_token, unsubscribe
+from .models import Kind, Notification, Period
+from .outbox import preferences_for, read_unsubscribe_token, unsubscribe
 
 PER_PAGE = 50
 SUBJECTS = {"idea": Idea, "reference": Reference}
@@ -71,10 +71,6 @@ def toggle_watch_view(request, kind, pk):
     else:
         messages.info(request, f"You no longer watch “{subject.title}”.")
     return redirect(subject)
-
-
-def preferences_for(user):
-    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
 
 
 @login_required
