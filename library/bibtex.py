@@ -18,7 +18,6 @@ Each reference becomes one entry derived from its row alone (no other query):
 
 import re
 import threading
-import time
 import unicodedata
 from urllib.parse import unquote
 
@@ -26,7 +25,6 @@ import bibtexparser
 from bibtexparser import Library
 from bibtexparser.middlewares import default_unparse_stack
 from bibtexparser.model import Entry, Field
-from django.core.cache import cache
 from pylatexenc.latexencode import RULE_REGEX, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
 
 from .identity import arxiv_id, is_web_link
@@ -478,12 +476,3 @@ def fill_stored(queryset, chunk_size=2000):
             reference.bibtex_key, reference.bibtex = derived(reference)
         model.objects.bulk_update(batch, ["bibtex_key", "bibtex"], batch_size=500)
         filled += len(batch)
-
-
-# Any change to any reference makes every cached BibTeX stale: a version number in the cache
-# keys, dropped by each change (library/tracked.py), retires them all at once.
-VERSION_KEY = "library-version"
-
-
-def library_version():
-    return cache.get_or_set(VERSION_KEY, lambda: time.time_ns(), None)

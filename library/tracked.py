@@ -10,7 +10,6 @@ from wiki.rendering import plain_text
 from wiki.search import url_maker
 
 from .activity import heatmap_cache_keys
-from .bibtex import VERSION_KEY
 from .models import LogEntry, Reference
 from .queue import Plans
 
@@ -53,10 +52,6 @@ class ReferenceTracked(tracking.Tracked):
         # A log entry shows its reference's title unless it logged its own.
         entries = LogEntry.objects.filter(reference__in=ids, logged_title="").values_list("pk", flat=True)
         return {"log": entries}
-
-    def cache_keys(self, references):
-        # Every cached BibTeX export holds every reference: a new version retires them all.
-        return [VERSION_KEY]
 
 
 class LogEntryTracked(tracking.Tracked):

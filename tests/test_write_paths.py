@@ -18,7 +18,7 @@ from library.importer import LibraryImporter, Source
 from library.models import LogEntry, Reference
 from library.services import merge_references
 from tests.formats_fixtures import IDEAS, PAPERS, READING_LOG
-from wiki import history, tracking
+from wiki import history, pagecache, tracking
 from wiki.models import SearchDocument
 
 STALE = "stale"
@@ -100,7 +100,8 @@ class Walk:
     def __init__(self, obj):
         self.model, self.pk = type(obj), obj.pk
         self.tracked = tracking.tracked_for(obj)
-        self.keys = list(self.tracked.cache_keys([obj]))
+        # Its own caches, and the version every cached page body is stored under.
+        self.keys = [*self.tracked.cache_keys([obj]), pagecache.VERSION_KEY]
 
     def before(self):
         for key in self.keys:
