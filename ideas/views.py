@@ -11,6 +11,7 @@ from library.models import TAG_LIST, Reference
 from wiki import changes
 from wiki.access import back_to, public_read, staff_required
 from wiki.editing import deletable, edit_page, editable
+from wiki.pagecache import remembered
 from wiki.paging import lazy_page
 
 from .filters import IdeaFilter
@@ -25,8 +26,10 @@ IDEAS_PER_PAGE = 25
 def idea_list(request):
     # Filter and order on plain rows (the comment count only when sorting by it), then count
     # references, comments and members for the page's ideas alone.
-    filterset = IdeaFilter(
-        request.GET, queryset=Idea.objects.with_comment_count().with_votes(), request=request
+    filterset = SimpleLazyObject(
+        lambda: IdeaFilter(
+            request.GET, queryset=Idea.objects.with_comment_count().with_votes(), request=request
+        )
     )
 
     def rows():
@@ -66,9 +69,16 @@ def discussion_page(request, subject):
 
 @public_read
 def idea_detail(request, slug):
-    idea = get_object_or_404(
-        Idea.objects.with_votes(request.user).select_related("proposer", "area"), slug=slug
+    # With this member's vote, kept with their cached page until the next write.
+    idea = remembered(
+        "idea-page",
+        (slug, request.user.pk),
+        lambda: (
+            Idea.objects.with_votes(request.user).select_related("proposer", "area").filter(slug=slug).first()
+        ),
     )
+    if idea is None:
+        raise Http404("No such idea.")
     # What the page lists is read only when its cached parts are not (wiki/pagecache.py); its
     # discussion comes with the {% discussion %} tag.
 
@@ -83,7 +93,9 @@ def idea_detail(request, slug):
             "links": lazy_list(idea.reference_links.select_related("reference")),
             "members": lazy_list(idea.members.all()),
             "status_changes": lazy_list(idea.status_changes.select_related("changed_by")),
-            "is_member": request.user.is_authenticated and idea.members.filter(pk=request.user.pk).exists(),
+            "is_member": SimpleLazyObject(
+                lambda: request.user.is_authenticated and idea.members.filter(pk=request.user.pk).exists()
+            ),
         },
     )
 

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.inbox",
                 "wiki.pagecache.context",
+                "idlproject.navigation.header_links",
             ],
         },
     },
@@ -252,6 +253,9 @@ IDL_RESET_THROTTLE = {
 # Behind one nginx or load balancer, set 1, or every client shares the proxy's address.
 IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
 
+# Sessions are read from the cache and written through to the database: a visit costs no
+# session query, and a session outlives a cache flush or a Redis restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,18 +1,16 @@
 """Site-wide pages: the dashboard, everything under one tag, search, and the error pages."""
 
 import functools
-import hashlib
 import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import RequestDataTooBig
 from django.db.models import Count
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
@@ -29,7 +27,7 @@ from library.services import find_reference
 from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
-from wiki.pagecache import BODY_SECONDS, data_version
+from wiki.pagecache import remembered
 from wiki.rendering import MarkdownTooComplex, plain_html, render_markdown_or_refuse
 from wiki.units import megabytes
 
@@ -47,21 +45,31 @@ def top_tags(limit=30, prefix=""):
 
 @public_read
 def home(request):
+    # Each list is built when the template first reads it: not at all when the body is cached
+    # (wiki/pagecache.py), where building the querysets alone was two thirds of a visit's CPU.
     return render(
         request,
         "home.html",
         {
-            "recent_log": LogEntry.objects.with_list_data()[:12],
-            "new_references": Reference.objects.with_list_data()[:8],
-            "tags": SimpleLazyObject(top_tags),  # read only when the body is not cached
-            "active_ideas": Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
-            .with_counts()
-            .select_related("proposer")
-            .prefetch_related(TAG_LIST)
-            .order_by("-last_activity")[:6],
-            "latest_comments": Comment.objects.visible()
-            .select_related("author", "idea", "reference")
-            .order_by("-created")[:6],
+            "recent_log": SimpleLazyObject(lambda: LogEntry.objects.with_list_data()[:12]),
+            "new_references": SimpleLazyObject(lambda: Reference.objects.with_list_data()[:8]),
+            "tags": SimpleLazyObject(top_tags),
+            "active_ideas": SimpleLazyObject(
+                lambda: (
+                    Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
+                    .with_counts()
+                    .select_related("proposer")
+                    .prefetch_related(TAG_LIST)
+                    .order_by("-last_activity")[:6]
+                )
+            ),
+            "latest_comments": SimpleLazyObject(
+                lambda: (
+                    Comment.objects.visible()
+                    .select_related("author", "idea", "reference")
+                    .order_by("-created")[:6]
+                )
+            ),
         },
     )
 
@@ -94,21 +102,38 @@ MEMBER_IDEAS = 20
 
 @public_read
 def member_detail(request, username):
-    member = get_object_or_404(get_user_model(), username=username, is_active=True)
+    member = remembered(
+        "member-page",
+        username,
+        lambda: get_user_model().objects.filter(username=username, is_active=True).first(),
+    )
+    if member is None:
+        raise Http404("No such member.")
     return render(
         request,
         "member_detail.html",
         {
             "member": member,
-            "log_entries": LogEntry.objects.with_list_data().filter(reader=member)[:30],
-            "ideas": Idea.objects.involving(member)
-            .with_counts()
-            .select_related("proposer")
-            .prefetch_related(TAG_LIST)[:MEMBER_IDEAS],
-            "comments": Comment.objects.visible()
-            .filter(author=member)
-            .select_related("idea", "reference")
-            .order_by("-created")[:10],
+            # Built when first read: not at all when the page's body is cached.
+            "log_entries": SimpleLazyObject(
+                lambda: LogEntry.objects.with_list_data().filter(reader=member)[:30]
+            ),
+            "ideas": SimpleLazyObject(
+                lambda: (
+                    Idea.objects.involving(member)
+                    .with_counts()
+                    .select_related("proposer")
+                    .prefetch_related(TAG_LIST)[:MEMBER_IDEAS]
+                )
+            ),
+            "comments": SimpleLazyObject(
+                lambda: (
+                    Comment.objects.visible()
+                    .filter(author=member)
+                    .select_related("idea", "reference")
+                    .order_by("-created")[:10]
+                )
+            ),
         },
     )
 
@@ -130,10 +155,13 @@ TAG_PAGE_ROWS = 25
 def tag_detail(request, slug):
     # Its uses with it, in one query (from an index): they pick how its lists are read. Kept
     # until the next write, like the page's body (a common tag's count is most of a cached visit).
-    key = f"tag-page:{data_version()}:{hashlib.sha1(slug.encode()).hexdigest()}"
-    if (tag := cache.get(key)) is None:
-        tag = get_object_or_404(Tag.objects.annotate(uses=Count("taggit_taggeditem_items")), slug=slug)
-        cache.set(key, tag, BODY_SECONDS)
+    tag = remembered(
+        "tag-page",
+        slug,
+        lambda: Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(slug=slug).first(),
+    )
+    if tag is None:
+        raise Http404("No such tag.")
     return render(
         request,
         "tag_detail.html",

@@ -13,6 +13,7 @@ from wiki import changes, history, search
 from wiki.access import public_read
 from wiki.downloads import download
 from wiki.editing import deletable, edit_page, editable
+from wiki.pagecache import remembered
 from wiki.paging import lazy_page
 
 from . import bibtex, queue
@@ -30,7 +31,8 @@ LOG_ENTRIES_PER_PAGE = 50
 
 @public_read
 def reference_list(request):
-    filterset = ReferenceFilter(request.GET, queryset=Reference.objects.all())
+    # Built when the template first reads it: not at all when the body is cached.
+    filterset = SimpleLazyObject(lambda: ReferenceFilter(request.GET, queryset=Reference.objects.all()))
 
     def rows():
         return Reference.objects.with_list_data().with_times_read()
@@ -68,9 +70,14 @@ READINGS_SHOWN = 20
 
 @public_read
 def reference_detail(request, pk):
-    # Its tags: when rendered; its plans (queue, votes, pick) for this member in the same query.
-    reference = (
-        queue.with_plans(Reference.objects.select_related("added_by"), request.user).filter(pk=pk).first()
+    # Its tags: when rendered; its plans (queue, votes, pick) for this member in the same query,
+    # kept with the member's cached page until the next write.
+    reference = remembered(
+        "reference-page",
+        (pk, request.user.pk),
+        lambda: (
+            queue.with_plans(Reference.objects.select_related("added_by"), request.user).filter(pk=pk).first()
+        ),
     )
     if reference is None:
         # Bookmarks, exported READMEs and feeds keep the address of a reference merged away.
@@ -212,7 +219,7 @@ def reference_delete(request, pk):
 
 @public_read
 def log_list(request):
-    filterset = LogEntryFilter(request.GET, queryset=LogEntry.objects.all())
+    filterset = SimpleLazyObject(lambda: LogEntryFilter(request.GET, queryset=LogEntry.objects.all()))
     page = lazy_page(request, lambda: filterset.qs, LogEntry.objects.with_list_data, LOG_ENTRIES_PER_PAGE)
 
     def swapped():

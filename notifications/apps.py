@@ -12,11 +12,11 @@ class NotificationsConfig(AppConfig):
         from . import models, outbox, rules  # noqa: F401 (outbox: sends after each response)
 
         rules.connect()
-        # The inbox, the header's count and the watch buttons are never in a cached page body.
+        # The inbox and the header's count are never in a cached page body. A watch is: its
+        # button is part of a member's cached idea and reference pages, so it retires them.
         pagecache.ignore(
             models.Notification,
             models.Mention,
-            models.Watch,
             models.OutgoingMail,
             models.Preferences,
             models.DigestMark,

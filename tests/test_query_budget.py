@@ -32,12 +32,12 @@ UNREAD = 1
 # Whether the member watches the idea or reference a page shows.
 WATCHING = 1
 
-# (url name, budget): session + user, then the page's own queries.
+# (url name, budget): the user (the session comes from the cache), then the page's own queries.
 PAGES = [
-    # 12: a heatmap with nothing in the last year asks when the first reading was (for its year links).
-    ("home", 12 + UNREAD),
-    ("library:list", 7 + UNREAD),
-    ("library:log", 7 + UNREAD),
+    # 11: a heatmap with nothing in the last year asks when the first reading was (for its year links).
+    ("home", 11 + UNREAD),
+    ("library:list", 6 + UNREAD),
+    ("library:log", 6 + UNREAD),
 ]
 
 
@@ -55,10 +55,10 @@ def test_list_pages_have_a_fixed_query_budget(
 @pytest.mark.parametrize("size", [3, 60])
 def test_tag_page_and_filtered_list_budget(member_client, library_of, django_assert_max_num_queries, size):
     library_of(size)
-    with django_assert_max_num_queries(9 + UNREAD):
+    with django_assert_max_num_queries(8 + UNREAD):
         assert member_client.get(reverse("tag", args=["shared"])).status_code == 200
     # Two of these count every tag's uses (cached for minutes after), to pick the tag filter's plan.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(9):
         assert (
             member_client.get(
                 reverse("library:list"), {"tag": "shared", "kind": "paper", "page": 2}
@@ -77,8 +77,8 @@ def test_reference_detail_budget(
         reader = make_user()
         make_entry(reader, reference).tags.add("a")
         make_comment(reference, reader, body="@someone said $x^2$")
-    # 7 for the page, 2 for its discussion (the count for its pages, then the newest page).
-    with django_assert_max_num_queries(9 + WATCHING + UNREAD):
+    # 6 for the page, 2 for its discussion (the count for its pages, then the newest page).
+    with django_assert_max_num_queries(8 + WATCHING + UNREAD):
         response = member_client.get(reference.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'class="comment"') == size
@@ -91,13 +91,13 @@ def test_dashboard_tag_counts_are_cached_between_requests(
     first = member_client.get(reverse("home"))
     assert next(tag.name for tag in first.context["tags"]) == "shared"
 
-    with django_assert_num_queries(2):  # session and user: the page's body is cached
+    with django_assert_num_queries(1):  # the user (the session is cached): the page's body is cached
         member_client.get(reverse("home"))
 
     from wiki import pagecache
 
     pagecache.changed()  # the bodies retired (as by a write that touched no tag or reading)
-    with django_assert_num_queries(8):  # three fewer: tag counts and heatmap counts are cached
+    with django_assert_num_queries(7):  # three fewer: tag counts and heatmap counts are cached
         member_client.get(reverse("home"))
 
 
@@ -127,14 +127,14 @@ def test_pages_keep_their_budgets_with_queues_and_votes(client, busy_plans, djan
     """The reference page, search, the ideas list and an idea page: the same budgets as without."""
     people, references, ideas = busy_plans
     client.force_login(people[0])  # a member with a long queue and many votes
-    with django_assert_max_num_queries(9 + WATCHING + UNREAD):  # 7, and the discussion's 2
+    with django_assert_max_num_queries(8 + WATCHING + UNREAD):  # 6, and the discussion's 2
         page = client.get(references[7].get_absolute_url())
     assert "✓ You want to read it together · 3" in page.content.decode()
-    with django_assert_max_num_queries(8 + UNREAD):
+    with django_assert_max_num_queries(7 + UNREAD):
         page = client.get(reverse("search"), {"q": "attention", "type": "reference"})
     assert page.content.decode().count("✓ in your queue") == 20
-    with django_assert_max_num_queries(7 + UNREAD):
+    with django_assert_max_num_queries(6 + UNREAD):
         page = client.get(reverse("ideas:list"), {"sort": "-votes"})
     assert "👍 5" in page.content.decode()
-    with django_assert_max_num_queries(10 + WATCHING + UNREAD):
+    with django_assert_max_num_queries(9 + WATCHING + UNREAD):
         assert client.get(ideas[3].get_absolute_url()).status_code == 200

@@ -16,6 +16,7 @@ A body is built from what the database held after the version was read, so one r
 write commits is stored under the version that the write's after-commit drop retires.
 """
 
+import hashlib
 import time
 
 from django.core.cache import cache
@@ -63,6 +64,21 @@ class CsrfPlaceholderMiddleware:
 
 def data_version():
     return cache.get_or_set(VERSION_KEY, time.time_ns, None)
+
+
+_MISSING = object()
+
+
+def remembered(name, key, make):
+    """make(), kept under the data version (so until the next write, for at most BODY_SECONDS):
+    for what a view needs before its cached body, such as the object the page is about. A None
+    (no such object) is kept too."""
+    full_key = f"{name}:{data_version()}:{hashlib.sha1(repr(key).encode()).hexdigest()}"
+    value = cache.get(full_key, _MISSING)
+    if value is _MISSING:
+        value = make()
+        cache.set(full_key, value, BODY_SECONDS)
+    return value
 
 
 def changed():
