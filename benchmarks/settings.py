@@ -31,7 +31,7 @@ SECURE_HSTS_SECONDS = 0
 # and its keys do not name the database, so another database's counts and BibTeX would leak in.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "wiki.filecache.FileCache",
         "LOCATION": str(
             Path(tempfile.gettempdir())
             / f"idl-bench-cache-{hashlib.sha1(os.environ.get('DATABASE_URL', '').encode()).hexdigest()[:12]}"

@@ -207,6 +207,30 @@ def test_a_very_common_word_ranks_only_its_newest_matches(make_reference, monkey
     assert len(headings("attention ")) == 7
 
 
+def test_a_kept_window_shows_new_matches_and_is_found_again_when_deletions_empty_it(
+    make_reference, monkeypatch, django_assert_num_queries
+):
+    from wiki import changes
+    from wiki.fulltext import FullText
+
+    def top_two():
+        hits, more = search.search("attention", limit=2)
+        return [hit.document.heading for hit in hits], more
+
+    papers = [make_reference(title=f"Attention paper {n}") for n in range(6)]
+    monkeypatch.setattr(FullText, "RANK_WINDOW", 3)
+    assert top_two() == (["Attention paper 5", "Attention paper 4"], True)
+    # The window's start is kept (no query finds it again), and a new match, newer than it,
+    # is ranked at once.
+    make_reference(title="Attention paper 6")
+    with django_assert_num_queries(2):  # the ranked ids, then their documents
+        assert top_two() == (["Attention paper 6", "Attention paper 5"], True)
+    # Deleting the window's matches leaves the kept window short: it is found again.
+    for paper in papers[3:]:
+        changes.delete(paper, user=None)
+    assert top_two() == (["Attention paper 6", "Attention paper 2"], True)
+
+
 def test_snippets_show_the_body_around_the_first_match_with_every_match_marked():
     query = search.Query.parse("spärse auto")
     text = " ".join(f"word{n}" for n in range(30)) + " Sparse autoencoders find sparse features."
@@ -214,3 +238,14 @@ def test_snippets_show_the_body_around_the_first_match_with_every_match_marked()
     assert snippet.startswith("…")
     assert "\x02Sparse\x03 \x02autoencoders\x03 find \x02sparse\x03 features." in snippet
     assert search.snippet("a body with no match", search.Query.parse("zebra")) == "a body with no match"
+
+
+def test_counts_stop_at_the_limit_and_count_body_matches_when_titles_are_few(make_reference, monkeypatch):
+    for n in range(3):
+        make_reference(title=f"Attention paper {n}")
+    make_reference(title="Unrelated", summary="it pays attention in the body only")
+    assert search.count("attention") == 4  # three in titles: the body's match counts too
+    monkeypatch.setattr(search, "COUNT_LIMIT", 2)
+    assert search.count("attention") == 3  # "2+": the titles alone reach the limit
+    assert search.count("attention", "reference") == 3
+    assert search.count("pays attention") == 1

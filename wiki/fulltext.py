@@ -9,7 +9,9 @@ rebuild sets the index aside (`suspend`) and builds it again in one go (`resume`
 """
 
 import functools
+import hashlib
 
+from django.core.cache import cache
 from django.db import connection
 
 TABLE = "library_searchdocument"
@@ -21,6 +23,11 @@ class FullText:
     # search. Only the newest RANK_WINDOW matches of a tier are ranked (a recency cut-off): as
     # many as the search page's 50 pages of 20 can show, so every page ranks the same set.
     RANK_WINDOW = 1000
+    # Where a tier's window starts (the id of its RANK_WINDOW-th newest match) is kept this long:
+    # finding it walks every match of a common word, most of a search's time right after a write.
+    # A window found earlier only holds more matches (those added since); one left short by
+    # deletions is found again (`windowed`).
+    WINDOW_SECONDS = 600
 
     create_statements = ()
     drop_statements = ()
@@ -50,6 +57,34 @@ class FullText:
         them. Ranking fewer rows is what keeps a common word fast in a big library.
         """
         raise NotImplementedError
+
+
+def windowed(probe_sql, ranked_sql, params, ranked_params, limit):
+    """Rows of `ranked_sql` (which ends in a window condition taking the window's first id, and
+    a LIMIT) among the newest RANK_WINDOW matches; `probe_sql` finds the window's first id."""
+
+    def probe():
+        with connection.cursor() as cursor:
+            cursor.execute(probe_sql, [*params, FullText.RANK_WINDOW - 1])
+            row = cursor.fetchone()
+        return row[0] if row else 0  # fewer matches than the window: all of them
+
+    def rank(start):
+        with connection.cursor() as cursor:
+            cursor.execute(ranked_sql, [*params, start, *ranked_params, limit])
+            return cursor.fetchall()
+
+    key = (
+        "search-window:" + hashlib.sha1(repr((probe_sql, params, FullText.RANK_WINDOW)).encode()).hexdigest()
+    )
+    start = cache.get(key)
+    if start is not None:
+        rows = rank(start)
+        if len(rows) == limit or not start:
+            return rows
+    start = probe()
+    cache.set(key, start, FullText.WINDOW_SECONDS)
+    return rank(start)
 
 
 def _type_filter(doc_type):
@@ -140,21 +175,17 @@ class SQLiteFullText(FullText):
         Only the newest RANK_WINDOW matches are ranked (see FullText.RANK_WINDOW).
         """
         type_sql, type_params = _type_filter(doc_type)
-        with connection.cursor() as cursor:
-            # The newest matches come from the index in rowid order, stopping at the window.
-            cursor.execute(
-                f"SELECT rowid FROM library_search_fts WHERE library_search_fts MATCH %s{type_sql} "
-                "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
-                [match, *type_params, FullText.RANK_WINDOW - 1],
-            )
-            oldest = cursor.fetchone()
-            window = " AND rowid >= %s" if oldest else ""
-            cursor.execute(
-                f"SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score FROM library_search_fts "
-                f"WHERE library_search_fts MATCH %s{type_sql}{window} ORDER BY score, rowid DESC LIMIT %s",
-                [match, *type_params, *(oldest or ()), limit],
-            )
-            return [rowid for rowid, _ in cursor.fetchall()]
+        # The newest matches come from the index in rowid order, stopping at the window.
+        rows = windowed(
+            f"SELECT rowid FROM library_search_fts WHERE library_search_fts MATCH %s{type_sql} "
+            "ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+            f"SELECT rowid, bm25(library_search_fts, 10.0, 1.0, 0.0) AS score FROM library_search_fts "
+            f"WHERE library_search_fts MATCH %s{type_sql} AND rowid >= %s ORDER BY score, rowid DESC LIMIT %s",
+            [match, *type_params],
+            [],
+            limit,
+        )
+        return [rowid for rowid, _ in rows]
 
 
 class PostgresFullText(FullText):
@@ -217,14 +248,21 @@ class PostgresFullText(FullText):
         return " & ".join(f"({part})" for part in parts)
 
     def count(self, query, doc_type, limit):
+        # Every title match is a match (the title is in `vector` too): a common word reaches the
+        # limit in the small title index without reading two long lists of body matches.
         type_sql, type_params = _type_filter(doc_type)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE vector @@ to_tsquery('simple', %s)"
-                f"{type_sql} LIMIT %s) AS hits",
-                [self.match(query), *type_params, limit],
-            )
-            return cursor.fetchone()[0]
+        found = 0
+        for column in ("title_vector", "vector"):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {column} @@ to_tsquery('simple', %s)"
+                    f"{type_sql} LIMIT %s) AS hits",
+                    [self.match(query), *type_params, limit],
+                )
+                found = cursor.fetchone()[0]
+            if found >= limit:
+                break
+        return found
 
     def ranked(self, query, doc_type, offset, limit, snippets):
         wanted = offset + limit
@@ -256,21 +294,17 @@ class PostgresFullText(FullText):
             conditions += " AND NOT title_vector @@ to_tsquery('simple', %s)"
             params.append(excluded)
         type_sql, type_params = _type_filter(doc_type)
-        with connection.cursor() as cursor:
-            # Only the newest RANK_WINDOW matches are ranked (FullText.RANK_WINDOW): ts_rank reads
-            # each match's whole vector, most of a common word's time.
-            cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql} ORDER BY id DESC LIMIT 1 OFFSET %s",
-                [*params, *type_params, FullText.RANK_WINDOW - 1],
-            )
-            oldest = cursor.fetchone()
-            window = " AND id >= %s" if oldest else ""
-            cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql}{window} "
-                f"ORDER BY ts_rank({column}, to_tsquery('simple', %s), 1) DESC, id DESC LIMIT %s",
-                [*params, *type_params, *(oldest or ()), tsquery, limit],
-            )
-            return [row[0] for row in cursor.fetchall()]
+        # Only the newest RANK_WINDOW matches are ranked (FullText.RANK_WINDOW): ts_rank reads
+        # each match's whole vector, most of a common word's time.
+        rows = windowed(
+            f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql} ORDER BY id DESC LIMIT 1 OFFSET %s",
+            f"SELECT id FROM {TABLE} WHERE {conditions}{type_sql} AND id >= %s "
+            f"ORDER BY ts_rank({column}, to_tsquery('simple', %s), 1) DESC, id DESC LIMIT %s",
+            [*params, *type_params],
+            [tsquery],
+            limit,
+        )
+        return [row[0] for row in rows]
 
 
 ENGINES = {"sqlite": SQLiteFullText, "postgresql": PostgresFullText}
