@@ -253,6 +253,8 @@ IDL_RESET_THROTTLE = {
 # Behind one nginx or load balancer, set 1, or every client shares the proxy's address.
 IDL_PROXY_COUNT = int(os.environ.get("IDL_PROXY_COUNT", "0"))
 
+# The member behind a session is read from the cache too, until the next write (idlproject/members.py).
+AUTHENTICATION_BACKENDS = ["idlproject.members.CachedModelBackend"]
 # Sessions are read from the cache and written through to the database: a visit costs no
 # session query, and a session outlives a cache flush or a Redis restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,4 +1,4 @@
-"""Cached page bodies: a repeat visit costs no query beyond loading the member, and every write
+"""Cached page bodies: a repeat visit costs no query at all, and every write
 shows at once, whichever way it is made (add, edit, delete, restore, import, merge, and the
 writes that are not revisions: tags, members, hiding, renaming)."""
 
@@ -24,8 +24,8 @@ def cached_page(client, url, django_assert_max_num_queries):
     """The page's HTML, after checking a second visit is served from the cache."""
     first = client.get(url)
     assert first.status_code == 200
-    # the user (the session comes from the cache); a detail page's object is kept with its body
-    with django_assert_max_num_queries(1):
+    # none: the session, its member, a detail page's object and the body all come from the cache
+    with django_assert_max_num_queries(0):
         second = client.get(url)
     assert main(second) == main(first)  # the header's CSRF token differs on every request
     return second.content.decode()
