@@ -28,6 +28,7 @@ from library.tags import tag_counts
 from wiki import search
 from wiki.access import public_read
 from wiki.pagecache import remembered
+from wiki.paging import first_rows
 from wiki.rendering import MarkdownTooComplex, plain_html, render_markdown_or_refuse
 from wiki.units import megabytes
 
@@ -43,6 +44,11 @@ def top_tags(limit=30, prefix=""):
     return counted[:limit]
 
 
+def idea_rows():
+    """Ideas as their rows show them, counted for the page's ideas alone (wiki.paging.first_rows)."""
+    return Idea.objects.with_counts().select_related("proposer").prefetch_related(TAG_LIST)
+
+
 @public_read
 def home(request):
     # Each list is built when the template first reads it: not at all when the body is cached
@@ -55,12 +61,12 @@ def home(request):
             "new_references": SimpleLazyObject(lambda: Reference.objects.with_list_data()[:8]),
             "tags": SimpleLazyObject(top_tags),
             "active_ideas": SimpleLazyObject(
-                lambda: (
-                    Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING])
-                    .with_counts()
-                    .select_related("proposer")
-                    .prefetch_related(TAG_LIST)
-                    .order_by("-last_activity")[:6]
+                lambda: first_rows(
+                    Idea.objects.filter(status__in=[Status.ACTIVE, Status.DISCUSSING]).order_by(
+                        "-last_activity"
+                    ),
+                    idea_rows(),
+                    6,
                 )
             ),
             "latest_comments": SimpleLazyObject(
@@ -119,12 +125,7 @@ def member_detail(request, username):
                 lambda: LogEntry.objects.with_list_data().filter(reader=member)[:30]
             ),
             "ideas": SimpleLazyObject(
-                lambda: (
-                    Idea.objects.involving(member)
-                    .with_counts()
-                    .select_related("proposer")
-                    .prefetch_related(TAG_LIST)[:MEMBER_IDEAS]
-                )
+                lambda: first_rows(Idea.objects.involving(member), idea_rows(), MEMBER_IDEAS)
             ),
             "comments": SimpleLazyObject(
                 lambda: (
@@ -177,12 +178,7 @@ def tag_detail(request, slug):
                 lambda: list(with_tag(LogEntry.objects.with_list_data(), tag, tag.uses)[:TAG_PAGE_ROWS])
             ),
             "ideas": SimpleLazyObject(
-                lambda: list(
-                    Idea.objects.with_counts()
-                    .select_related("proposer")
-                    .prefetch_related(TAG_LIST)
-                    .filter(tags=tag)[:TAG_PAGE_ROWS]
-                )
+                lambda: first_rows(with_tag(Idea.objects.all(), tag, tag.uses), idea_rows(), TAG_PAGE_ROWS)
             ),
             "shown": TAG_PAGE_ROWS,
         },

@@ -60,6 +60,15 @@ def paginate_by_ids(request, filtered, rows, per_page, counted=None):
     return page
 
 
+def first_rows(filtered, rows, limit):
+    """The first `limit` objects of `filtered`, built by `rows` for those alone: annotations
+    (counts in subqueries) computed for every match before the sort would cost in proportion to
+    the matches, not to the page."""
+    ids = list(filtered.values_list("pk", flat=True)[:limit])
+    found = rows.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def _page_ids(ids, page, count):
     """The page's ids. A page in the back half of the list is read from the far end, in the
     reverse order: the last page of 100,000 rows is as cheap as the first (PostgreSQL walks an
