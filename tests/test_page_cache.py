@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from ideas.models import Comment
+from ideas.models import Comment, IdeaReference
 from library.models import Kind, Reference
 from library.services import merge_references
 from wiki import changes
@@ -44,7 +44,18 @@ def add(user, title, **fields):
     return reference
 
 
-PAGES = ["/", "/library/", "/library/?kind=paper&page=1", "/log/", "/ideas/", "/members/member/"]
+PAGES = [
+    "/",
+    "/library/",
+    "/library/?kind=paper&page=1",
+    "/log/",
+    "/ideas/",
+    "/members/member/",
+    "/tags/deep-learning/",
+    "/search/?q=wild",
+    "{paper}",
+    "{idea}",
+]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -55,6 +66,10 @@ def test_an_edit_shows_at_once_on_every_cached_page(
     make_entry(member, paper)
     idea = make_idea(title="Grokking in the wild", proposer=member)
     idea.members.add(member)
+    IdeaReference.objects.create(idea=idea, reference=paper)
+    for tagged in (paper, idea):
+        tagged.tags.add("deep learning")
+    url = url.format(paper=paper.get_absolute_url(), idea=idea.get_absolute_url())
     before = cached_page(member_client, url, django_assert_max_num_queries)
     assert "Grokking" in before
     with changes.change(paper, member):
