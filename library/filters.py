@@ -9,7 +9,7 @@ from wiki import search
 from wiki.widgets import FastWidgetsMixin
 
 from .models import Kind, LogEntry, Reference
-from .tags import find_tag, tag_uses
+from .tags import find_tag, uses_up_to
 
 COMMON_TAG_USES = 1000
 # The widest id a BigAutoField holds: beyond it SQLite overflows and PostgreSQL refuses.
@@ -38,7 +38,7 @@ def filter_tag(queryset, name, value, walk_common_tags=True):
     tag = find_tag(value)
     if tag is None:
         return queryset.none()
-    return with_tag(queryset, tag, tag_uses(tag.slug) if walk_common_tags else 0)
+    return with_tag(queryset, tag, uses_up_to(tag, COMMON_TAG_USES + 1) if walk_common_tags else 0)
 
 
 def with_tag(queryset, tag, uses):

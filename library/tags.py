@@ -39,8 +39,14 @@ def tag_counts():
     return [TagCount(*row) for row in cache.get_or_set(TAG_COUNTS_KEY, _count_tags, TAG_COUNTS_SECONDS)]
 
 
-def tag_uses(slug):
-    return next((tag.uses for tag in tag_counts() if tag.slug == slug), 0)
+def uses_up_to(tag, limit):
+    """The tag's number of uses, or `limit` if it has that many: from the cached counts when
+    they are there, else counted on taggit's index up to the limit (counting every tag's uses
+    for one list's plan was most of the first tag-filtered list after the cache was emptied)."""
+    counted = cache.get(TAG_COUNTS_KEY)
+    if counted is not None:
+        return min(next((row[3] for row in counted if row[0] == tag.pk), 0), limit)
+    return TaggedItem.objects.filter(tag_id=tag.pk)[:limit].count()
 
 
 def _count_tags():
