@@ -253,8 +253,9 @@ class LibraryImporter:
         for record in records:
             check_link(filename, record["line"], record["url"])
             check_lengths(filename, record["line"], Reference, record)
-        identities = {identity_key(r["url"]) for r in records} - {""}
-        title_keys = {_title_key(r) for r in records} - {""}
+        keys = [(identity_key(r["url"]), _title_key(r)) for r in records]
+        identities = {key for key, _ in keys} - {""}
+        title_keys = {title_key for _, title_key in keys} - {""}
         # Two queries, each on its index: joined by OR, SQLite and PostgreSQL read the whole table
         # (the identity index is partial, and `identity IN (…)` does not name its condition).
         known = {
@@ -267,8 +268,7 @@ class LibraryImporter:
         by_identity = {ref.identity: ref for ref in known if ref.identity}
         by_title = {ref.title_key: ref for ref in known if not ref.needs_title}
         result, created = [], []
-        for record in records:
-            key, title_key = identity_key(record["url"]), _title_key(record)
+        for record, (key, title_key) in zip(records, keys, strict=True):
             reference = (key and by_identity.get(key)) or by_title.get(title_key)
             if reference is None:
                 reference = Reference(
