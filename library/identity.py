@@ -80,8 +80,13 @@ def identity_key(url):
     return normalize_url(url)
 
 
+WORD_RE = re.compile(r"\w+")
+
+
 def normalize_title(title):
     """Case-, accent- and punctuation-blind form of a title, for matching."""
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.findall(r"\w+", text))
+    text = title or ""
+    if not text.isascii():  # ASCII has nothing to decompose (an import asks for thousands of titles)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(WORD_RE.findall(text.casefold()))

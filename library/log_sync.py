@@ -98,7 +98,7 @@ class LogSync:
                 self.waiting.append((item, reference))
             else:
                 new.append((item, reference))
-        self._create(new)
+        self._create(new, made)  # nothing was written since `made` was read
         self._update(paired)
 
     def finish(self):
@@ -117,11 +117,12 @@ class LogSync:
         for record in sorted((self.records[pk] for pk in gone), key=lambda r: (r.values["day"], r.position)):
             self.report.listed("gone", record.line, f"{_day(record.values['day'])} {record.values['title']}")
 
-    def _create(self, rows):
+    def _create(self, rows, made=None):
         if not rows:
             return
         new = []
-        made = self._made({item.read_on for item, _ in rows})
+        if made is None:
+            made = self._made({item.read_on for item, _ in rows})
         for item, reference in rows:
             key = (reference.pk, item.read_on, item.title)
             if key in made:
@@ -141,7 +142,7 @@ class LogSync:
             new.append((item, entry))
             self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
         with self.importer._recorded(LogEntry, self.filename) as batch:
-            batch.add_saved(LogEntry.objects.bulk_create([entry for _, entry in new]))
+            batch.add_saved(LogEntry.objects.bulk_create([entry for _, entry in new]), untagged=True)
         self.report.entries_created += len(new)
         self._remember((item, entry.pk) for item, entry in new)
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class WikiConfig(AppConfig):
@@ -12,3 +13,11 @@ class WikiConfig(AppConfig):
         from . import pagecache
 
         pagecache.connect()
+        connection_created.connect(_connected, dispatch_uid="wiki-postgresql-lists")
+
+
+def _connected(sender, connection, **kwargs):
+    if connection.vendor == "postgresql":
+        from . import pgarrays  # psycopg is imported only where it is used
+
+        pgarrays.register(connection)

@@ -135,16 +135,21 @@ class Batch:
     def __init__(self, pks=()):
         self.pks = list(pks)
         self.saved = {}  # pk: the object as bulk_create saved it, so it need not be read back
+        self.untagged = set()  # pks of saved objects known to have no tags: none are looked up
 
     def add(self, pks):
         self.pks += list(pks)
 
-    def add_saved(self, objects):
+    def add_saved(self, objects, *, untagged=False):
         """Name objects just written by bulk_create, with what their revisions and documents
-        read (related objects such as a reading's reference and reader) already set on them."""
+        read (related objects such as a reading's reference and reader) already set on them.
+        `untagged`: nothing tagged them (bulk_create writes no tags), so their revisions hold
+        no tags without asking the database."""
         for obj in objects:
             self.saved[obj.pk] = obj
             self.pks.append(obj.pk)
+            if untagged:
+                self.untagged.add(obj.pk)
 
 
 @contextmanager
@@ -160,7 +165,7 @@ def bulk_change(model, user, action, *, note="", pks=()):
             before += objects
         yield batch
         keys = set(tracked.cache_keys(before))
-        for objects, tags in _chunks(model, batch.pks, batch.saved):
+        for objects, tags in _chunks(model, batch.pks, batch.saved, batch.untagged):
             Revision.objects.bulk_create(
                 history.revision_of(
                     obj, user=user, action=action, note=note, data=tracked.snapshot(obj, tags.get(obj.pk))
@@ -172,29 +177,33 @@ def bulk_change(model, user, action, *, note="", pks=()):
         upkeep.drop_caches(keys)
 
 
-def _chunks(model, pks, saved=None, size=500):
+def _chunks(model, pks, saved=None, untagged=(), size=500):
     """(objects, {pk: tag names}) for `pks`, `size` at a time, in two queries a chunk.
 
     A revision names each object and what it points to (a reading's reader and reference):
-    fetched with it, not one query per object; objects a bulk_create just saved are not read back. Tags come from taggit's rows in one query, not
-    prefetch_related, which builds a filter per object (a third of a 10,000-entry import).
+    fetched with it, not one query per object; objects a bulk_create just saved are not read
+    back, and those it saved `untagged` (Batch.add_saved) have no tags to look up. Tags come
+    from taggit's rows in one query, not prefetch_related, which builds a filter per object (a
+    third of a 10,000-entry import).
     """
     tracked = tracked_for(model)
     related = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    saved = saved or {}
     for start in range(0, len(pks), size):
         chunk = pks[start : start + size]
-        missing = [pk for pk in chunk if pk not in (saved or {})]
-        fetched = {obj.pk: obj for obj in model.objects.filter(pk__in=missing).select_related(*related)}
-        objects = [
-            obj for obj in ((saved or {}).get(pk) or fetched.get(pk) for pk in chunk) if obj is not None
-        ]
+        missing = [pk for pk in chunk if pk not in saved]
+        fetched = {}
+        if missing:
+            fetched = {obj.pk: obj for obj in model.objects.filter(pk__in=missing).select_related(*related)}
+        objects = [obj for obj in (saved.get(pk) or fetched.get(pk) for pk in chunk) if obj is not None]
         tags = {}
-        if tracked.has_tags and objects:
+        if tracked.has_tags and (asked := [obj.pk for obj in objects if obj.pk not in untagged]):
             rows = TaggedItem.objects.filter(
-                content_type=history.content_type_of(model), object_id__in=[obj.pk for obj in objects]
+                content_type=history.content_type_of(model), object_id__in=asked
             ).values_list("object_id", "tag__name")
             for object_id, name in rows:
                 tags.setdefault(object_id, []).append(name)
+        if tracked.has_tags:
             tags = {pk: tags.get(pk, []) for pk in (obj.pk for obj in objects)}
         yield objects, tags
 

@@ -19,6 +19,7 @@ Renders are remembered per thread for the last few texts, so a form that renders
 validates leaves the model's save, inside the write transaction, nothing to compute.
 """
 
+import functools
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -74,7 +75,24 @@ def latex_to_mathml(source, display):
     latex2mathml's own convert() unescapes its whole output to restore those references, which
     also turns `\\text{<img/src=x/onerror=alert(1)>}` into live markup and eats `\\text{a<b}`;
     here only the character references are restored, so text stays text.
+
+    Short formulas are remembered: notes repeat them ($O(n^2)$, $x_t$), and latex2mathml builds
+    a tree for each, a sixth of rendering a reading log's notes. Source that fails is not.
     """
+    if len(source) <= REMEMBERED_FORMULA:
+        return _remembered_mathml(source, display)
+    return _mathml(source, display)
+
+
+REMEMBERED_FORMULA = 200  # characters; the MathML of 512 such formulas is a few megabytes at most
+
+
+@functools.lru_cache(maxsize=512)
+def _remembered_mathml(source, display):
+    return _mathml(source, display)
+
+
+def _mathml(source, display):
     element = convert_to_element(source, display=display)
     return _ESCAPED_CHARACTER_REFERENCE.sub(r"&\1", etree.tostring(element, encoding="unicode"))
 
@@ -403,14 +421,18 @@ def plain_html(text):
     return _NOT_XML.sub("", html)
 
 
+# nh3.clean builds its sanitizer from these lists on every call, three times the work of
+# cleaning a note; a Cleaner builds it once (the same options, the same defaults).
+_SANITIZER = nh3.Cleaner(
+    tags=HTML_TAGS | MATHML_TAGS,
+    attributes=ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="nofollow noopener",
+)
+
+
 def sanitize_html(html):
-    return nh3.clean(
-        html,
-        tags=HTML_TAGS | MATHML_TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="nofollow noopener",
-    )
+    return _SANITIZER.clean(html)
 
 
 _TAG_RE = re.compile(r"<[^>]+>")
