@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
-from django.db.models import Count
 from django.http import Http404, JsonResponse
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
@@ -16,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_POST, require_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from ideas.models import Comment, Idea, Status
 from library.filters import with_tag
@@ -152,15 +151,19 @@ def tag_index(request):
 TAG_PAGE_ROWS = 25
 
 
+def _tag_with_uses(slug):
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is not None:
+        # Not a join and GROUP BY from the tag: that reads every tagged row (8 ms for a common tag).
+        tag.uses = TaggedItem.objects.filter(tag_id=tag.pk).count()
+    return tag
+
+
 @public_read
 def tag_detail(request, slug):
-    # Its uses with it, in one query (from an index): they pick how its lists are read. Kept
-    # until the next write, like the page's body (a common tag's count is most of a cached visit).
-    tag = remembered(
-        "tag-page",
-        slug,
-        lambda: Tag.objects.annotate(uses=Count("taggit_taggeditem_items")).filter(slug=slug).first(),
-    )
+    # Its uses, counted on taggit's index alone: they pick how its lists are read. Kept until the
+    # next write, like the page's body (a common tag's count is most of a cached visit).
+    tag = remembered("tag-page", slug, lambda: _tag_with_uses(slug))
     if tag is None:
         raise Http404("No such tag.")
     return render(

@@ -37,7 +37,7 @@ def _in_file_order(rows, chunk_size):
     while chunk := list(itertools.islice(rows, chunk_size)):
         positions = dict(
             ImportedText.objects.filter(
-                content_type=log_type, object_id__in=[row[0] for row in chunk]
+                content_type=log_type, object_id__any_of=[row[0] for row in chunk]
             ).values_list("object_id", "position")
         )
         for row in chunk:
@@ -59,7 +59,7 @@ def _with_references(rows, chunk_size):
     while chunk := list(itertools.islice(rows, chunk_size)):
         ids = {row[4] for row in chunk}
         reference = {pk: (kind, title, url) for pk, kind, title, url in
-                     Reference.objects.filter(pk__in=ids).values_list("pk", "kind", "title", "url")}  # fmt: skip
+                     Reference.objects.filter(pk__any_of=ids).values_list("pk", "kind", "title", "url")}  # fmt: skip
         for read_on, logged_title, logged_url, notes, reference_id in chunk:
             kind, title, url = reference[reference_id]
             yield read_on, kind, logged_title or title, logged_url or url, notes

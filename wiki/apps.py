@@ -10,7 +10,7 @@ class WikiConfig(AppConfig):
     verbose_name = "Wiki core"
 
     def ready(self):
-        from . import pagecache
+        from . import lookups, pagecache  # noqa: F401 (lookups: registers `__any_of`)
 
         pagecache.connect()
         connection_created.connect(_connected, dispatch_uid="wiki-postgresql-lists")
