@@ -249,3 +249,22 @@ def test_counts_stop_at_the_limit_and_count_body_matches_when_titles_are_few(mak
     assert search.count("attention") == 3  # "2+": the titles alone reach the limit
     assert search.count("attention", "reference") == 3
     assert search.count("pays attention") == 1
+
+
+def test_postgresql_search_indexes_keep_a_short_pending_list():
+    """Every write lands in a GIN index's pending list, read in full by every search until it is
+    merged: the search indexes merge theirs at 256 kB (migration library 0019), not at 4 MB."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes are PostgreSQL's; SQLite's FTS5 merges as it writes")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('library_search_vector', 'library_search_title_vector')"
+        )
+        options = dict(cursor.fetchall())
+    assert options == {
+        "library_search_vector": ["gin_pending_list_limit=256"],
+        "library_search_title_vector": ["gin_pending_list_limit=256"],
+    }

@@ -189,12 +189,23 @@ class SQLiteFullText(FullText):
 
 
 class PostgresFullText(FullText):
-    INDEX = f"CREATE INDEX library_search_vector ON {TABLE} USING GIN (vector)"
+    # Each write adds to a GIN index's pending list, which every search reads through in full
+    # until it is merged into the index (when it passes gin_pending_list_limit, or by autovacuum).
+    # At the default 4 MB, a few hundred edits made the pending list three quarters of a common
+    # word's index scan (4.1 ms, 1.4 once merged); 256 kB keeps it short and still batches an
+    # import's inserts.
+    PENDING_LIMIT = "gin_pending_list_limit = 256"
+    INDEX = f"CREATE INDEX library_search_vector ON {TABLE} USING GIN (vector) WITH ({PENDING_LIMIT})"
     # The title tier's own index (migration library 0016): a title match is found without
     # reading bodies, and the newest titled documents are walked in id order without passing
     # the hundreds of thousands of readings and comments, which have no title.
     TITLE_INDEX = (
-        f"CREATE INDEX IF NOT EXISTS library_search_title_vector ON {TABLE} USING GIN (title_vector)"
+        f"CREATE INDEX IF NOT EXISTS library_search_title_vector ON {TABLE} USING GIN (title_vector) "
+        f"WITH ({PENDING_LIMIT})"
+    )
+    pending_statements = (
+        f"ALTER INDEX library_search_vector SET ({PENDING_LIMIT})",
+        f"ALTER INDEX library_search_title_vector SET ({PENDING_LIMIT})",
     )
     TITLED_INDEX = f"CREATE INDEX IF NOT EXISTS library_search_titled ON {TABLE} (id) WHERE title <> ''"
     title_statements = (
