@@ -25,3 +25,14 @@ def test_it_is_still_culled_to_about_its_size(tmp_path):
     files = list(tmp_path.glob("*.djcache"))
     assert 0 < len(files) <= 20 + filecache.CULL_EVERY
     assert cache.get("key999") == "x" * 100  # the newest survives: culled before it was written
+
+
+def test_one_cull_unlinks_a_bounded_number_of_files(tmp_path, monkeypatch):
+    cache = make_cache(tmp_path, 20)
+    cull = cache._cull
+    monkeypatch.setattr(cache, "_cull", lambda: None)  # fill it far past its size first
+    for n in range(100):
+        cache.set(f"key{n}", n)
+    monkeypatch.setattr(filecache, "CULL_AT_ONCE", 7)
+    cull()  # the first set of a process looks
+    assert len(list(tmp_path.glob("*.djcache"))) == 100 - 7
