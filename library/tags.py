@@ -46,7 +46,21 @@ def uses_up_to(tag, limit):
     counted = cache.get(TAG_COUNTS_KEY)
     if counted is not None:
         return min(next((row[3] for row in counted if row[0] == tag.pk), 0), limit)
-    return TaggedItem.objects.filter(tag_id=tag.pk)[:limit].count()
+    return _uses(tag)[:limit].count()
+
+
+def tag_with_uses(slug):
+    """The tag with this slug and its exact number of uses (`tag.uses`), or None."""
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is not None:
+        tag.uses = _uses(tag).count()
+    return tag
+
+
+def _uses(tag):
+    # taggit's rows of the tag, counted on their index alone: not a join and GROUP BY from the
+    # tag, which reads every tagged row (8 ms for a common tag).
+    return TaggedItem.objects.filter(tag_id=tag.pk)
 
 
 def _count_tags():

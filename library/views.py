@@ -14,7 +14,7 @@ from wiki.access import public_read
 from wiki.downloads import download
 from wiki.editing import deletable, edit_page, editable
 from wiki.pagecache import remembered
-from wiki.paging import lazy_page
+from wiki.paging import in_order, lazy_page
 
 from . import bibtex, queue
 from .capture import MetadataError, as_json, lookup
@@ -112,8 +112,7 @@ def reference_lookup(request):
     else:
         query = request.GET.get("q", "").strip()
         ids = search.matching_ids(query, "reference", limit=10) if len(query) >= 2 else []
-        found = Reference.objects.in_bulk(ids)
-        matches = [found[pk] for pk in ids if pk in found]
+        matches = in_order(Reference.objects.all(), ids)
     return JsonResponse(
         {
             "results": [

@@ -53,9 +53,7 @@ def paginate_by_ids(request, filtered, rows, per_page, counted=None):
             cache.set(key, count, BIG_COUNT_SECONDS)
     paginator.count = count  # a cached_property: setting it skips the COUNT query
     page = paginator.get_page(request.GET.get("page"))
-    page_ids = _page_ids(ids, page, count)
-    found = rows.in_bulk(page_ids)
-    page.object_list = [found[pk] for pk in page_ids if pk in found]
+    page.object_list = in_order(rows, _page_ids(ids, page, count))
     page.sizes = [(size, size == per_page) for size in sorted({*PAGE_SIZES, per_page})]
     return page
 
@@ -64,7 +62,11 @@ def first_rows(filtered, rows, limit):
     """The first `limit` objects of `filtered`, built by `rows` for those alone: annotations
     (counts in subqueries) computed for every match before the sort would cost in proportion to
     the matches, not to the page."""
-    ids = list(filtered.values_list("pk", flat=True)[:limit])
+    return in_order(rows, list(filtered.values_list("pk", flat=True)[:limit]))
+
+
+def in_order(rows, ids):
+    """The objects of `rows` with these ids, in the ids' order (one query; a missing id is skipped)."""
     found = rows.in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
