@@ -1,13 +1,18 @@
 """Small files in the team's formats, written for the tests (never read from ../shared)."""
 
-READING_LOG = """Legend:
+# The legend the team's reading log opens with.
+LEGEND = """Legend:
 - 📜: papers
 - 📰: blog posts, project pages
 - 📖: books
 - 🌐: broad/general resources
 - 🧪: code, experiments
 - 📺: videos
+"""
 
+READING_LOG = (
+    LEGEND
+    + """
 09/25/2024
 - 📜[Attention Is All You Need](https://arxiv.org/pdf/1706.0376)
     - Re-read for the group: “multi-head” attention, $QK^T$ scaling
@@ -26,6 +31,7 @@ READING_LOG = """Legend:
 - 🌐[EECS 498-007 Deep Learning for Computer Vision (Lectures 1-8)](https://web.eecs.umich.edu/~justincj/teaching/eecs498/FA2019/schedule.html)
 - 📺[Let's build GPT](https://www.youtube.com/watch?v=kCc8FmEb1nY)
     - Karpathy’s walk-through – bigram first"""
+)
 
 # An older snapshot of the same log: a subset of its entries.
 OLDER_LOG = """Legend:

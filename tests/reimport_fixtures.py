@@ -1,13 +1,6 @@
 """Versions of a reading log and an ideas file as a team edits them over weeks (written for the tests)."""
 
-LEGEND = """Legend:
-- 📜: papers
-- 📰: blog posts, project pages
-- 📖: books
-- 🌐: broad/general resources
-- 🧪: code, experiments
-- 📺: videos
-"""
+from tests.formats_fixtures import LEGEND
 
 EECS = "https://web.eecs.umich.edu/~justincj/teaching/eecs498/FA2019/schedule.html"
 
