@@ -21,7 +21,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from taggit.models import Tag, TaggedItem
 
-from wiki import changes
+from wiki import bulk, changes
 
 from .formats import links, papers, readinglog
 from .formats.encoding import DecodedFile, decode_bytes
@@ -304,7 +304,7 @@ class LibraryImporter:
         if created:
             imported = self._recorded(Reference, filename)
             with imported as batch:
-                batch.add_saved(Reference.objects.bulk_create(created))
+                batch.add_saved(bulk.insert(created))
                 tag_in_bulk(created)
         return result
 

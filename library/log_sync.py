@@ -17,7 +17,7 @@ for the later passes wait in memory, so a first import of a long log stays flat 
 
 from django.utils import timezone
 
-from wiki import changes
+from wiki import bulk, changes
 
 from .identity import normalize_title
 from .models import LogEntry
@@ -142,7 +142,7 @@ class LogSync:
             new.append((item, entry))
             self.report.listed("new_entries", item.line, f"{item.read_on:%m/%d/%Y} {item.title}")
         with self.importer._recorded(LogEntry, self.filename) as batch:
-            batch.add_saved(LogEntry.objects.bulk_create([entry for _, entry in new]), untagged=True)
+            batch.add_saved(bulk.insert(entry for _, entry in new), untagged=True)
         self.report.entries_created += len(new)
         self._remember((item, entry.pk) for item, entry in new)
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 
-from wiki import history
+from wiki import bulk, history
 
 from .models import ImportedText
 
@@ -127,7 +127,7 @@ def remember(model, rows, source):
     content_type = ContentType.objects.get_for_model(model)
     rows = list(rows)
     ImportedText.objects.filter(content_type=content_type, object_id__in=[row[0] for row in rows]).delete()
-    ImportedText.objects.bulk_create(
+    bulk.insert(
         ImportedText(
             content_type=content_type,
             object_id=pk,

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from taggit.models import TaggedItem
 
-from . import history, signals, upkeep
+from . import bulk, history, signals, upkeep
 from .models import Revision
 from .rendering import render_ahead
 from .tracking import tracked_for
@@ -166,7 +166,7 @@ def bulk_change(model, user, action, *, note="", pks=()):
         yield batch
         keys = set(tracked.cache_keys(before))
         for objects, tags in _chunks(model, batch.pks, batch.saved, batch.untagged):
-            Revision.objects.bulk_create(
+            bulk.insert(
                 history.revision_of(
                     obj, user=user, action=action, note=note, data=tracked.snapshot(obj, tags.get(obj.pk))
                 )
@@ -255,7 +255,7 @@ def _ensure_baselines(tracked, objects, tags):
             content_type=history.content_type_of(tracked.model), object_id__in=[obj.pk for obj in objects]
         ).values_list("object_id", flat=True)
     )
-    Revision.objects.bulk_create(
+    bulk.insert(
         history.revision_of(
             obj,
             user=None,

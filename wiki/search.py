@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.urls import reverse
 
-from . import tracking
+from . import bulk, tracking
 from .fulltext import MARK_CLOSE, MARK_OPEN, engine
 from .models import SearchDocument
 
@@ -53,7 +53,7 @@ def index_objects(doc_type, ids, saved=None):
         else:
             objects = []
         objects += [saved[pk] for pk in ids if pk in saved]
-        SearchDocument.objects.bulk_create(_documents(doc_type, objects), batch_size=1000)
+        bulk.insert(_documents(doc_type, objects))
 
 
 def remove_objects(doc_type, ids):
@@ -87,9 +87,9 @@ def rebuild_index(stdout=None, chunk=5000):
             for document in _documents(tracked.slug, objects):
                 batch.append(document)
                 if len(batch) >= chunk:
-                    counts[tracked.slug] += len(SearchDocument.objects.bulk_create(batch))
+                    counts[tracked.slug] += len(bulk.insert(batch))
                     batch = []
-            counts[tracked.slug] += len(SearchDocument.objects.bulk_create(batch))
+            counts[tracked.slug] += len(bulk.insert(batch))
             if stdout:
                 stdout.write(f"{tracked.label}: {counts[tracked.slug]}")
         with connection.cursor() as cursor:
