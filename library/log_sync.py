@@ -144,7 +144,7 @@ class LogSync:
         with self.importer._recorded(LogEntry, self.filename) as batch:
             batch.add_saved(bulk.insert(entry for _, entry in new), untagged=True)
         self.report.entries_created += len(new)
-        self._remember((item, entry.pk) for item, entry in new)
+        self._remember(((item, entry.pk) for item, entry in new), created=True)
 
     def _made(self, days):
         """(reference, day, title) of the reader's entries on these days, this import's too: a
@@ -230,13 +230,14 @@ class LogSync:
             entry.refresh_from_db()
         return not clash
 
-    def _remember(self, rows):
+    def _remember(self, rows, created=False):
         if self.report.dry_run:
             return
         remember(
             LogEntry,
             ((pk, item.line, item.position, item.values, item.text) for item, pk in rows),
             self.filename,
+            created=created,
         )
 
 

@@ -122,11 +122,13 @@ def edited_on_the_site(model, pks):
     return history.changed_other_than(model, pks, IMPORT_ACTIONS)
 
 
-def remember(model, rows, source):
-    """Record what an import brought: rows of (pk, line, position, values, text)."""
+def remember(model, rows, source, created=False):
+    """Record what an import brought: rows of (pk, line, position, values, text). `created`:
+    the objects were made by this import, so no earlier record of them needs replacing."""
     content_type = ContentType.objects.get_for_model(model)
     rows = list(rows)
-    ImportedText.objects.filter(content_type=content_type, object_id__in=[row[0] for row in rows]).delete()
+    if not created:
+        ImportedText.objects.filter(content_type=content_type, object_id__in=[row[0] for row in rows]).delete()
     bulk.insert(
         ImportedText(
             content_type=content_type,
