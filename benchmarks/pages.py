@@ -258,10 +258,15 @@ def write():
 
 
 def measure(client, name, url, options, requests):
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    # "cold": the benchmark's cache is emptied before every request, as after a change.
-    before = cache.clear if options.get("cold") else write if options.get("after_write") else lambda: None
+    def clear_caches():
+        for cache in caches.all(initialized_only=False):
+            cache.clear()
+
+    # "cold": the benchmark's caches (the shared one, and this process's list rows) are emptied
+    # before every request, as after a restart.
+    before = clear_caches if options.get("cold") else write if options.get("after_write") else lambda: None
     for _ in range(WARM_UP):
         before()
         response = fetch(client, url)

@@ -17,7 +17,7 @@ os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ["DEBUG"] = "0"
 
 from idlproject.settings import *  # noqa: F403
-from idlproject.settings import BASE_DIR, STORAGES, TEMPLATES
+from idlproject.settings import BASE_DIR, ROWS_CACHE, STORAGES, TEMPLATES
 
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 ROOT_URLCONF = "benchmarks.urls"
@@ -37,7 +37,8 @@ CACHES = {
             / f"idl-bench-cache-{hashlib.sha1(os.environ.get('DATABASE_URL', '').encode()).hexdigest()[:12]}"
         ),
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
+    "rows": ROWS_CACHE,
 }
 LOGGING = {
     "version": 1,

@@ -142,6 +142,17 @@ else:
         }
     }
 
+# List rows' HTML, each under a key made of the values it shows (wiki/templatetags/rowcache.py):
+# never stale, so each process keeps its own in memory: typically 1-2 KB a row, at most 16 KB
+# (rowcache.LARGEST), so 3,000 rows take a few MB and never more than 48 MB.
+ROWS_CACHE = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "rows",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 3000},
+}
+CACHES["rows"] = ROWS_CACHE
+
 # Cached counts belong to one database: switching DATABASE_URL must not serve another's.
 _db = DATABASES["default"]
 CACHES["default"]["KEY_PREFIX"] = hashlib.sha1(

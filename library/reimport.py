@@ -128,7 +128,9 @@ def remember(model, rows, source, created=False):
     content_type = ContentType.objects.get_for_model(model)
     rows = list(rows)
     if not created:
-        ImportedText.objects.filter(content_type=content_type, object_id__in=[row[0] for row in rows]).delete()
+        ImportedText.objects.filter(
+            content_type=content_type, object_id__in=[row[0] for row in rows]
+        ).delete()
     bulk.insert(
         ImportedText(
             content_type=content_type,

@@ -8,7 +8,7 @@ from idlproject.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # One process: an in-memory cache behaves as the shared one would, without files between runs.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}, "rows": ROWS_CACHE}  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 # The test client speaks plain http; production's redirect to https is tested separately.
 SECURE_SSL_REDIRECT = False
