@@ -14,7 +14,7 @@ from django.db.models import Count, ProtectedError
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
-from library.models import LogEntry, ReadingDay, Reference, TagUses, TeamReadingDay
+from library.models import LogEntry, ReadingDay, TagUses, TeamReadingDay
 from library.services import merge_references
 from library.tags import merge_tags, tag_counts, tag_with_uses, uses_up_to
 from wiki import bulk, changes
@@ -106,7 +106,9 @@ def test_a_bulk_insert_counts_every_row(member, other_member, make_reference):
     bulk.insert(entries)
     assert (day_count(DAY), day_count(DAY, member)) == (60, 30)
     assert_exact()
-    items = [TaggedItem(tag=Tag.objects.create(name=f"t{n}"), content_object=e) for n, e in enumerate(entries)]
+    items = [
+        TaggedItem(tag=Tag.objects.create(name=f"t{n}"), content_object=e) for n, e in enumerate(entries)
+    ]
     bulk.insert(items)
     assert_exact()
     LogEntry.objects.filter(reader=member).delete()  # many rows in one statement, with their tags
