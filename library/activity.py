@@ -4,11 +4,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Subquery
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from .models import LogEntry
+from .models import ReadingDay, TeamReadingDay
 
 WEEKS = 53
 CELL = 12  # px, including the gap
@@ -24,31 +24,32 @@ def year_cache_key(reader_id, year):
     return f"activity:{reader_id or 'all'}:year:{year}"
 
 
-def _entries(reader):
-    entries = LogEntry.objects.order_by()
-    return entries if reader is None else entries.filter(reader=reader)
+def _days(reader):
+    """Readings per day, as the database keeps them (library/counts.py): a year is at most 366 rows."""
+    if reader is None:
+        return TeamReadingDay.objects.order_by()
+    return ReadingDay.objects.filter(reader=reader).order_by()
 
 
 def _daily_counts(reader, start, end):
-    entries = _entries(reader).filter(read_on__gte=start, read_on__lte=end)
-    return dict(entries.values_list("read_on").annotate(n=Count("id")))
+    return dict(_days(reader).filter(day__gte=start, day__lte=end).values_list("day", "readings"))
 
 
 def _last_year(reader, start, today):
     """The last year's counts and, for the links to past years, the years since the first reading.
 
     The first reading's day comes with the counts (a scalar subquery the database runs once, on
-    the index); only a reader with nothing in the last year costs a second query.
+    the primary key); only a reader with nothing in the last year costs a second query.
     """
-    first = _entries(reader).order_by("read_on").values("read_on")[:1]
+    first = _days(reader).order_by("day").values("day")[:1]
     rows = (
-        _entries(reader)
-        .filter(read_on__gte=start, read_on__lte=today)
-        .values_list("read_on")
-        .annotate(n=Count("id"), first=Subquery(first))
+        _days(reader)
+        .filter(day__gte=start, day__lte=today)
+        .annotate(first=Subquery(first))
+        .values_list("day", "readings", "first")
     )
     counts = {day: n for day, n, _ in rows}
-    first_day = next(iter(rows))[2] if counts else first.values_list("read_on", flat=True).first()
+    first_day = next(iter(rows))[2] if counts else first.values_list("day", flat=True).first()
     if isinstance(first_day, str):  # SQLite hands a subquery's date back as text
         first_day = date.fromisoformat(first_day)
     years = list(range(today.year, first_day.year - 1, -1)) if first_day else []

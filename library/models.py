@@ -423,3 +423,52 @@ class Pick(models.Model):
 
     def __str__(self):
         return f"{self.session:%Y-%m-%d}: {self.reference}"
+
+
+# --- Counts the database keeps itself (library/counts.py): its triggers update these rows in the
+# transaction of every write to the log and to taggit's rows (ORM saves, bulk inserts, COPY,
+# queryset updates, cascades, restores), so the dashboard reads a year of readings and every
+# tag's uses from a few hundred rows instead of counting 300,000 entries. Never written by Django.
+
+
+class ReadingDay(models.Model):
+    """How many readings a member logged on a day (absent: none)."""
+
+    pk = models.CompositePrimaryKey("reader", "day")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the primary key (reader, day) serves
+        related_name="+",
+    )
+    day = models.DateField()
+    readings = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.reader_id} on {self.day}: {self.readings}"
+
+
+class TeamReadingDay(models.Model):
+    """How many readings the team logged on a day (absent: none)."""
+
+    day = models.DateField(primary_key=True)
+    readings = models.IntegerField()
+
+    def __str__(self):
+        return f"{self.day}: {self.readings}"
+
+
+class TagUses(models.Model):
+    """How many of taggit's rows (of any type: references, readings, ideas) carry a tag (absent: none)."""
+
+    tag = models.OneToOneField(
+        "taggit.Tag", primary_key=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    uses = models.IntegerField()
+
+    class Meta:
+        verbose_name_plural = "tag uses"
+
+    def __str__(self):
+        return f"tag {self.tag_id}: {self.uses}"

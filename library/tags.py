@@ -1,7 +1,8 @@
-"""How often each tag is used: the dearest count on a big wiki, so it is cached for a while.
+"""How often each tag is used: counted by the database as tags are added and removed
+(library/counts.py), and cached for a while.
 
 The dashboard's tag cloud, the tag suggestions and the tag filter's choice of plan read it; a
-new tag shows up within a few minutes.
+new tag shows up within a few minutes (a renamed or deleted one at once).
 """
 
 import hashlib
@@ -11,7 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.text import slugify
 from taggit.managers import _TaggableManager
@@ -41,34 +43,34 @@ def tag_counts():
 
 def uses_up_to(tag, limit):
     """The tag's number of uses, or `limit` if it has that many: from the cached counts when
-    they are there, else counted on taggit's index up to the limit (counting every tag's uses
-    for one list's plan was most of the first tag-filtered list after the cache was emptied)."""
+    they are there, else the database's own count of the tag (library/counts.py)."""
     counted = cache.get(TAG_COUNTS_KEY)
     if counted is not None:
         return min(next((row[3] for row in counted if row[0] == tag.pk), 0), limit)
-    return _uses(tag)[:limit].count()
+    return min(_uses(tag.pk), limit)
 
 
 def tag_with_uses(slug):
     """The tag with this slug and its exact number of uses (`tag.uses`), or None."""
-    tag = Tag.objects.filter(slug=slug).first()
-    if tag is not None:
-        tag.uses = _uses(tag).count()
-    return tag
+    from .models import TagUses
+
+    uses = TagUses.objects.filter(tag=OuterRef("pk")).values("uses")
+    return Tag.objects.filter(slug=slug).annotate(uses=Coalesce(Subquery(uses), 0)).first()
 
 
-def _uses(tag):
-    # taggit's rows of the tag, counted on their index alone: not a join and GROUP BY from the
-    # tag, which reads every tagged row (8 ms for a common tag).
-    return TaggedItem.objects.filter(tag_id=tag.pk)
+def _uses(tag_id):
+    from .models import TagUses
+
+    return TagUses.objects.filter(tag_id=tag_id).values_list("uses", flat=True).first() or 0
 
 
 def _count_tags():
-    uses = dict(
-        TaggedItem.objects.values("tag_id").annotate(n=Count("id")).order_by().values_list("tag_id", "n")
-    )
-    tags = Tag.objects.filter(pk__in=uses).values_list("pk", "name", "slug")
-    return sorted(((pk, name, slug, uses[pk]) for pk, name, slug in tags), key=lambda row: (-row[3], row[1]))
+    # Kept by the database's triggers (library/counts.py): a few hundred rows, not a GROUP BY
+    # over every one of taggit's rows.
+    from .models import TagUses
+
+    rows = TagUses.objects.filter(uses__gt=0).values_list("tag_id", "tag__name", "tag__slug", "uses")
+    return sorted(rows, key=lambda row: (-row[3], row[1]))
 
 
 # --- Names and slugs: whatever makes a tag (a form, the admin, an import, code), its page works.
@@ -217,3 +219,21 @@ def merge_tags(survivor, others, user):
         for tag in others:
             tag.delete()
     return sum(len(ids) for ids in by_model.values())
+
+
+def with_tag_lists(*lists):
+    """Each object's tags in its `tag_list` (as the TAG_LIST prefetch leaves them), for lists of
+    objects of any tagged models in one query: the dashboard's readings, references and ideas
+    took one prefetch each."""
+    wanted = {}
+    for objects in lists:
+        for obj in objects:
+            obj.tag_list = []
+            wanted.setdefault(ContentType.objects.get_for_model(type(obj)).pk, {})[obj.pk] = obj
+    if wanted:
+        which = Q()
+        for content_type_id, objects in wanted.items():
+            which |= Q(content_type_id=content_type_id, object_id__in=list(objects))
+        for item in TaggedItem.objects.filter(which).select_related("tag").order_by("tag__name", "tag_id"):
+            wanted[item.content_type_id][item.object_id].tag_list.append(item.tag)
+    return lists
