@@ -1,8 +1,8 @@
 """How often each tag is used: counted by the database as tags are added and removed
-(library/counts.py), and cached for a while.
+(library/counts.py), so reading every tag's count is a few hundred rows, kept until the next
+write like the page bodies that show it.
 
-The dashboard's tag cloud, the tag suggestions and the tag filter's choice of plan read it; a
-new tag shows up within a few minutes (a renamed or deleted one at once).
+The dashboard's tag cloud, the tag suggestions and the tag filter's choice of plan read it.
 """
 
 import hashlib
@@ -14,18 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import pre_save
 from django.utils.text import slugify
 from taggit.managers import _TaggableManager
 from taggit.models import Tag, TaggedItem
 from taggit.utils import _parse_tags
 
-from wiki.pagecache import data_version
+from wiki.pagecache import data_version, remembered
 from wiki.text import clean_text, is_blank
-from wiki.upkeep import drop_caches
 
-TAG_COUNTS_SECONDS = 300
-TAG_COUNTS_KEY = "tag-counts:rows"  # rows since 2026-12; the old key held Tag objects
+FIND_TAG_SECONDS = 300
 
 
 class TagCount(NamedTuple):
@@ -38,15 +36,12 @@ class TagCount(NamedTuple):
 def tag_counts():
     """Every used tag with its number of uses (`tag.uses`), most used first. Kept as plain
     tuples: unpickling 500 Tag instances was most of the first dashboard after a write."""
-    return [TagCount(*row) for row in cache.get_or_set(TAG_COUNTS_KEY, _count_tags, TAG_COUNTS_SECONDS)]
+    return [TagCount(*row) for row in remembered("tag-counts", "", _count_tags)]
 
 
 def uses_up_to(tag, limit):
-    """The tag's number of uses, or `limit` if it has that many: from the cached counts when
-    they are there, else the database's own count of the tag (library/counts.py)."""
-    counted = cache.get(TAG_COUNTS_KEY)
-    if counted is not None:
-        return min(next((row[3] for row in counted if row[0] == tag.pk), 0), limit)
+    """The tag's number of uses, or `limit` if it has that many: the database's own count of
+    the tag (library/counts.py), one row by its key."""
     return min(_uses(tag.pk), limit)
 
 
@@ -132,15 +127,8 @@ def _before_tag_save(sender, instance, raw=False, **kwargs):
         instance.slug = slugify(instance.name, allow_unicode=True) or fallback_slug(instance.name)
 
 
-def _tags_changed(sender, **kwargs):
-    # A renamed or deleted tag must not linger in the cached counts (the dashboard links each one).
-    drop_caches([TAG_COUNTS_KEY])
-
-
 def connect():
     pre_save.connect(_before_tag_save, sender=Tag, dispatch_uid="library-tag-slug")
-    post_save.connect(_tags_changed, sender=Tag, dispatch_uid="library-tag-saved")
-    post_delete.connect(_tags_changed, sender=Tag, dispatch_uid="library-tag-deleted")
 
 
 # --- One tag per name, whatever its case or punctuation: “Scaling Laws” is “scaling-laws”.
@@ -183,7 +171,7 @@ def find_tag(text):
             or Tag.objects.filter(slug=tag_key(text)).first()
             or NO_TAG
         )
-        cache.set(key, found, TAG_COUNTS_SECONDS)
+        cache.set(key, found, FIND_TAG_SECONDS)
     return None if found == NO_TAG else found
 
 

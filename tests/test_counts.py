@@ -213,3 +213,13 @@ def test_the_migration_counts_what_was_already_there(member, make_entry):
     with connection.cursor() as cursor:
         counts.backfill(cursor.execute)
     assert_exact()
+
+
+def test_the_dashboard_shows_a_newly_used_tag_at_once(member_client, member, make_reference):
+    paper = make_reference()
+    paper.tags.add("older")
+    assert "older" in member_client.get("/").content.decode()
+    with changes.change(paper, member):
+        paper.tags.add("brand-new-tag")
+    assert "brand-new-tag" in member_client.get("/").content.decode()
+    assert [tag.name for tag in tag_counts()] == ["brand-new-tag", "older"]
