@@ -108,3 +108,32 @@ def test_each_further_batch_costs_a_bounded_number_of_queries(tmp_path, member):
     # creates are not read back, nor asked for tags they cannot have yet.
     per_batch = (three - one) / 2
     assert per_batch <= 30, (one, three)
+
+
+def test_a_batch_of_awkward_text_goes_in_whole_by_the_bulk_path(tmp_path, member):
+    """Control characters, tabs, backslashes, quotes and emoji in a batch large enough for COPY
+    (PostgreSQL) and executemany (SQLite): every entry is imported, none garbled. (A NUL makes
+    the file binary: refused whole, tests/test_import_library.py.)"""
+    awkward = [
+        "vertical\x0btab",
+        "tab\there",
+        "back\\slash \\N",
+        'quote " and “”',
+        "bell\x07",
+        "😀 emoji",
+        "\u202ebidi",
+    ]
+    lines = ["Legend:", "- 📜: papers", "", "01/02/2024"]
+    for n in range(150):
+        text = awkward[n % len(awkward)]
+        lines += [f"- 📜[Paper {n} {text}](https://arxiv.org/abs/2402.{n:05d})", f"    - note {n}: {text}"]
+    path = tmp_path / "awkward.md"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    call_command("import_library", str(path), "--reader", member.username, stdout=io.StringIO())
+    entries = LogEntry.objects.select_related("reference").order_by("pk")
+    assert entries.count() == 150
+    for n, entry in enumerate(entries):
+        assert entry.reference.title.startswith(f"Paper {n} ")
+        assert f"note {n}:" in entry.notes
+    assert "😀 emoji" in entries[5].notes and "back\\slash \\N" in entries[2].notes
+    assert Revision.objects.filter(content_type__model="logentry").count() == 150
