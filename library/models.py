@@ -223,7 +223,12 @@ class LogEntry(models.Model):
         related_name="log_entries",
         help_text="Merge references instead of deleting one that has been read.",
     )
-    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="log_entries")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="log_entries",
+        db_index=False,  # the (reader, -read_on) index serves, one index fewer to write per reading
+    )
     read_on = models.DateField("read on")
     logged_title = models.CharField(
         "title as logged",
@@ -309,7 +314,8 @@ class ImportedText(models.Model):
     so an export gives the entries of a day (the ideas of an area) back in the file's order.
     """
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    # The unique (content_type, object_id) constraint's index serves: no index of its own to write.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
     source = models.CharField(max_length=255, help_text="The file's name as imported.")

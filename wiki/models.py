@@ -51,7 +51,8 @@ class Revision(models.Model):
         DELETED = "deleted", "deleted"
         BASELINE = "baseline", "as it was before history was kept"
 
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    # The (content_type, object_id, id) index serves: no index of its own to write per revision.
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, db_index=False)
     object_id = models.BigIntegerField()
     action = models.CharField(max_length=16, choices=Action)
     user = models.ForeignKey(
