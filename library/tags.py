@@ -9,7 +9,6 @@ import hashlib
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -20,7 +19,7 @@ from taggit.managers import _TaggableManager
 from taggit.models import Tag, TaggedItem
 from taggit.utils import _parse_tags
 
-from wiki.pagecache import data_version, remembered
+from wiki.pagecache import remembered
 from wiki.text import clean_text, is_blank
 
 FIND_TAG_SECONDS = 300
@@ -162,20 +161,16 @@ def find_tag(text):
     text = (text or "").strip()
     if not text:
         return None
-    key = f"find-tag:{data_version()}:{hashlib.sha1(text.encode()).hexdigest()}"
-    found = cache.get(key)
-    if found is None:
-        found = (
+    return remembered(
+        "find-tag",
+        text,
+        lambda: (
             Tag.objects.filter(slug=text).first()
             or Tag.objects.filter(name__iexact=text).order_by("pk").first()
             or Tag.objects.filter(slug=tag_key(text)).first()
-            or NO_TAG
-        )
-        cache.set(key, found, FIND_TAG_SECONDS)
-    return None if found == NO_TAG else found
-
-
-NO_TAG = "none"  # a lookup that found nothing, remembered too
+        ),
+        FIND_TAG_SECONDS,
+    )
 
 
 def merge_tags(survivor, others, user):

@@ -69,15 +69,15 @@ def data_version():
 _MISSING = object()
 
 
-def remembered(name, key, make):
-    """make(), kept under the data version (so until the next write, for at most BODY_SECONDS):
+def remembered(name, key, make, seconds=BODY_SECONDS):
+    """make(), kept under the data version (so until the next write, for at most `seconds`):
     for what a view needs before its cached body, such as the object the page is about. A None
     (no such object) is kept too."""
     full_key = f"{name}:{data_version()}:{hashlib.sha1(repr(key).encode()).hexdigest()}"
     value = cache.get(full_key, _MISSING)
     if value is _MISSING:
         value = make()
-        cache.set(full_key, value, BODY_SECONDS)
+        cache.set(full_key, value, seconds)
     return value
 
 
